@@ -1,0 +1,360 @@
+//! The matcher: Aho-Corasick keyword prefilter, then windowed regex search per triggered rule.
+
+use super::{checksum, decode, entropy, filters, Match};
+use crate::rules::{Rule, DEFAULT_LOOKBEHIND};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::{meta, util::syntax, Input};
+use std::sync::OnceLock;
+
+/// What the caller knows about a blob that changes how it is scanned.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanHints {
+    /// Run generic `name = value` rules (off for lockfiles and checksum lists, whose hashes
+    /// would only produce noise).
+    pub generic: bool,
+    /// Decode base64 runs and scan what they hold.
+    pub decode_base64: bool,
+}
+
+impl Default for ScanHints {
+    fn default() -> Self {
+        ScanHints {
+            generic: true,
+            decode_base64: true,
+        }
+    }
+}
+
+struct Compiled {
+    re: meta::Regex,
+    secret: usize,
+    name: Option<usize>,
+}
+
+/// A compiled rule set. Cheap to share between threads (`&Engine` is `Sync`).
+pub struct Engine {
+    rules: Vec<Rule>,
+    /// Compiled lazily: a pre-commit scan of one small file compiles only the rules it triggers.
+    compiled: Vec<OnceLock<Compiled>>,
+    prefilter: Option<AhoCorasick>,
+    /// Keyword pattern index -> rules that use that keyword.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules with no keywords: run over the whole blob.
+    always: Vec<usize>,
+}
+
+/// Size limit of one compiled rule; a rule over it is a rule error, not a slow scan.
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+fn syntax_config() -> syntax::Config {
+    syntax::Config::new().unicode(false).utf8(false)
+}
+
+fn compile(rule: &Rule) -> Result<Compiled, String> {
+    let re = meta::Builder::new()
+        .syntax(syntax_config())
+        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build(&rule.regex)
+        .map_err(|e| format!("rule '{}': invalid regex: {e}", rule.id))?;
+    let info = re.group_info();
+    let pid = regex_automata::PatternID::ZERO;
+    let secret = match info.to_index(pid, "secret") {
+        Some(i) => i,
+        None if info.group_len(pid) > 1 => 1,
+        None => {
+            return Err(format!(
+                "rule '{}': the regex needs a capture group for the secret",
+                rule.id
+            ))
+        }
+    };
+    let name = info.to_index(pid, "name");
+    Ok(Compiled { re, secret, name })
+}
+
+/// Parses a rule's regex without compiling it: syntax errors, empty matches.
+fn check_syntax(rule: &Rule) -> Result<(), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&rule.regex)
+        .map_err(|e| format!("rule '{}': invalid regex: {e}", rule.id))?;
+    if hir.properties().minimum_len() == Some(0) {
+        return Err(format!("rule '{}': the regex can match the empty string", rule.id));
+    }
+    if hir.properties().explicit_captures_len() == 0 {
+        return Err(format!(
+            "rule '{}': the regex needs a capture group for the secret",
+            rule.id
+        ));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Builds the engine. Regex syntax is checked for every rule now; compilation happens the
+    /// first time a rule is needed (see [`Engine::compile_all`]).
+    pub fn new(rules: Vec<Rule>) -> Result<Engine, String> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            rule.validate()?;
+            check_syntax(rule)?;
+            if rule.keywords.is_empty() {
+                always.push(i);
+            }
+            for k in &rule.keywords {
+                let k = k.to_ascii_lowercase();
+                match keywords.iter().position(|x| *x == k) {
+                    Some(p) => keyword_rules[p].push(i),
+                    None => {
+                        keywords.push(k);
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let prefilter = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)
+                    .map_err(|e| format!("keyword prefilter: {e}"))?,
+            )
+        };
+        let compiled = rules.iter().map(|_| OnceLock::new()).collect();
+        Ok(Engine {
+            rules,
+            compiled,
+            prefilter,
+            keyword_rules,
+            always,
+        })
+    }
+
+    /// Compiles every rule now, reporting the first error. Used for user rules (so a bad rule is
+    /// an error at start-up, not in the middle of a scan) and by tests for the built-in ones.
+    pub fn compile_all(&self) -> Result<(), String> {
+        for (i, rule) in self.rules.iter().enumerate() {
+            if self.compiled[i].get().is_none() {
+                let c = compile(rule)?;
+                let _ = self.compiled[i].set(c);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The compiled regex's heap size in bytes (for rule-size checks).
+    pub fn regex_memory(&self, rule: usize) -> Result<usize, String> {
+        Ok(self.regex(rule)?.re.memory_usage())
+    }
+
+    fn regex(&self, i: usize) -> Result<&Compiled, String> {
+        if let Some(c) = self.compiled[i].get() {
+            return Ok(c);
+        }
+        let c = compile(&self.rules[i])?;
+        Ok(self.compiled[i].get_or_init(|| c))
+    }
+
+    /// Finds every secret in `hay`.
+    pub fn scan(&self, hay: &[u8], hints: ScanHints) -> Vec<Match> {
+        let mut found = self.scan_plain(hay, hints);
+        if hints.decode_base64 {
+            let inner = ScanHints {
+                decode_base64: false,
+                ..hints
+            };
+            for run in decode::base64_runs(hay) {
+                let Some(decoded) = decode::decode_printable(&hay[run.clone()]) else {
+                    continue;
+                };
+                for m in self.scan_plain(&decoded, inner) {
+                    found.push(Match {
+                        span: run.clone(),
+                        decoded: true,
+                        ..m
+                    });
+                }
+            }
+        }
+        self.resolve_overlaps(found)
+    }
+
+    /// Windows around keyword hits, merged per rule: `(rule, start, end)`.
+    fn windows(&self, hay: &[u8], hints: ScanHints) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        if let Some(ac) = &self.prefilter {
+            for hit in ac.find_overlapping_iter(hay) {
+                for &r in &self.keyword_rules[hit.pattern().as_usize()] {
+                    let rule = &self.rules[r];
+                    if rule.generic && !hints.generic {
+                        continue;
+                    }
+                    let ws = hit.start().saturating_sub(DEFAULT_LOOKBEHIND);
+                    let we = (hit.end() + rule.window()).min(hay.len());
+                    match &mut open[r] {
+                        Some((s, e)) if ws <= *e && we >= *s => {
+                            *s = (*s).min(ws);
+                            *e = (*e).max(we);
+                        }
+                        slot => {
+                            if let Some((s, e)) = slot.replace((ws, we)) {
+                                out.push((r, s, e));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (r, slot) in open.into_iter().enumerate() {
+            if let Some((s, e)) = slot {
+                out.push((r, s, e));
+            }
+        }
+        for &r in &self.always {
+            if !self.rules[r].generic || hints.generic {
+                out.push((r, 0, hay.len()));
+            }
+        }
+        out
+    }
+
+    fn scan_plain(&self, hay: &[u8], hints: ScanHints) -> Vec<Match> {
+        let mut found = Vec::new();
+        for (r, ws, we) in self.windows(hay, hints) {
+            let Ok(c) = self.regex(r) else {
+                // Built-in rules are compiled in tests and user rules at start-up, so this
+                // cannot happen for a rule set that got this far.
+                continue;
+            };
+            let mut caps = c.re.create_captures();
+            let mut at = ws;
+            while at < we {
+                c.re.search_captures(&Input::new(hay).span(at..we), &mut caps);
+                let Some(m) = caps.get_match() else { break };
+                let next = match caps.get_group(c.secret) {
+                    Some(s) if s.end > s.start => {
+                        let name = c
+                            .name
+                            .and_then(|n| caps.get_group(n))
+                            .map(|n| String::from_utf8_lossy(&hay[n.range()]).into_owned());
+                        if let Some(secret) = self.accept(r, &hay[s.range()], name.as_deref()) {
+                            found.push(Match {
+                                rule: r,
+                                span: s.range(),
+                                secret,
+                                decoded: false,
+                            });
+                        }
+                        s.end
+                    }
+                    _ => m.end(),
+                };
+                at = if next > at { next } else { at + 1 };
+            }
+        }
+        found
+    }
+
+    /// Applies a rule's entropy, checksum and placeholder filters to a candidate secret.
+    fn accept(&self, r: usize, raw: &[u8], name: Option<&str>) -> Option<String> {
+        let rule = &self.rules[r];
+        let secret = String::from_utf8_lossy(raw).into_owned();
+        if let Some(min) = rule.min_entropy {
+            if entropy::shannon(raw) < min {
+                return None;
+            }
+        }
+        if let Some(kind) = rule.checksum {
+            if !checksum::valid(kind, &secret) {
+                return None;
+            }
+        }
+        if filters::is_placeholder(&secret) {
+            return None;
+        }
+        if rule.generic && filters::is_unlikely_generic_value(&secret, name) {
+            return None;
+        }
+        Some(secret)
+    }
+
+    /// Keeps one match per overlapping span: specific rules beat generic ones, then the longer
+    /// match, then the rule listed first. Several secrets decoded from one base64 run all stay.
+    fn resolve_overlaps(&self, mut found: Vec<Match>) -> Vec<Match> {
+        found.sort_by(|a, b| {
+            (a.span.start, b.span.end, a.rule, &a.secret).cmp(&(b.span.start, a.span.end, b.rule, &b.secret))
+        });
+        found.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.secret == b.secret);
+        let rank = |m: &Match| {
+            (
+                !self.rules[m.rule].generic,
+                m.span.len(),
+                std::cmp::Reverse(m.rule),
+            )
+        };
+        let mut kept: Vec<Match> = Vec::with_capacity(found.len());
+        'next: for m in found {
+            // Only the most recent kept matches can overlap: spans are sorted by start.
+            for k in kept.iter_mut().rev() {
+                if k.span.end <= m.span.start {
+                    break;
+                }
+                if m.decoded && k.decoded && m.span == k.span {
+                    continue;
+                }
+                if rank(&m) > rank(k) {
+                    *k = m;
+                }
+                continue 'next;
+            }
+            kept.push(m);
+        }
+        kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::builtin_rules;
+
+    fn engine() -> Engine {
+        Engine::new(builtin_rules()).unwrap()
+    }
+
+    #[test]
+    fn every_builtin_rule_compiles() {
+        engine().compile_all().unwrap();
+    }
+
+    #[test]
+    fn rejects_empty_matching_and_groupless_rules() {
+        let mut r = builtin_rules().remove(0);
+        r.regex = "(a*)".into();
+        let err = Engine::new(vec![r.clone()]).err().unwrap();
+        assert!(err.contains("empty string"), "{err}");
+        r.regex = "abc".into();
+        let err = Engine::new(vec![r]).err().unwrap();
+        assert!(err.contains("capture group"), "{err}");
+    }
+
+    #[test]
+    fn nothing_in_plain_text() {
+        let e = engine();
+        assert!(e
+            .scan(b"fn main() { println!(\"hello\"); }", ScanHints::default())
+            .is_empty());
+    }
+}

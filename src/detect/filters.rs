@@ -1,0 +1,205 @@
+//! False-positive filters: placeholders, references and look-alike values.
+//!
+//! Every rule's secret goes through [`is_placeholder`]; secrets of generic (name-anchored)
+//! rules also go through [`is_unlikely_generic_value`].
+
+/// Fragments that only occur in documentation placeholders and templates, compared against the
+/// lowercased secret. Each is long or odd enough that a random key contains it with negligible
+/// probability.
+const PLACEHOLDER_FRAGMENTS: &[&str] = &[
+    "xxxx",
+    "****",
+    "....",
+    "\u{2026}",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "}}",
+    "$(",
+    "%s",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourapi",
+    "yoursecret",
+    "yourtoken",
+    "placeholder",
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "redacted",
+    "dummy",
+    "insert_",
+    "insert-",
+    "replace_",
+    "replace-",
+    "replaceme",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "fake_key",
+    "fakekey",
+    "_here",
+    "-here",
+];
+
+/// True when a secret is obviously a placeholder, a template or a made-up value.
+pub fn is_placeholder(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    if PLACEHOLDER_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+        return true;
+    }
+    let b = lower.as_bytes();
+    if has_run(b, 6, |x, y| x == y) {
+        return true;
+    }
+    if has_run(b, 6, |x, y| y == x.wrapping_add(1) && y.is_ascii_alphanumeric()) {
+        return true;
+    }
+    if b.len() >= 16 {
+        let mut seen = [false; 256];
+        b.iter().for_each(|&c| seen[c as usize] = true);
+        if seen.iter().filter(|&&s| s).count() < 6 {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when `b` has `n` consecutive bytes each related to the previous one by `rel`.
+fn has_run(b: &[u8], n: usize, rel: impl Fn(u8, u8) -> bool) -> bool {
+    let mut run = 1;
+    for w in b.windows(2) {
+        if rel(w[0], w[1]) {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    false
+}
+
+/// Substrings of a value that make it a reference to a secret kept elsewhere, not a secret.
+const REFERENCE_FRAGMENTS: &[&str] = &[
+    "process.env",
+    "os.environ",
+    "os.getenv",
+    "getenv",
+    "secrets.",
+    "env.",
+    "import.meta",
+    "config.",
+    "settings.",
+    "vault:",
+    "arn:aws",
+];
+
+/// Extra filters for generic `name = value` rules, which see all kinds of values: references,
+/// identifiers, hashes, UUIDs, SRI integrity strings.
+/// `name` is the assigned name when the rule captured it (lowercase comparison).
+pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if value.starts_with('$') || REFERENCE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+        return true;
+    }
+    // SRI / lockfile integrity: sha512-<base64>
+    if ["sha1-", "sha256-", "sha384-", "sha512-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return true;
+    }
+    if is_uuid(value) {
+        return true;
+    }
+    let b = value.as_bytes();
+    let has_digit = b.iter().any(u8::is_ascii_digit);
+    let has_upper = b.iter().any(u8::is_ascii_uppercase);
+    let has_lower = b.iter().any(u8::is_ascii_lowercase);
+    // Identifiers and words: `my_password_field`, `SECRET_NAME`, `tokenizer`.
+    if !has_digit && !(has_upper && has_lower) {
+        return true;
+    }
+    // Dotted paths, file names and URLs are configuration, not secrets.
+    if lower.ends_with(".json")
+        || lower.ends_with(".pem")
+        || lower.ends_with(".txt")
+        || lower.contains("://")
+        || lower.starts_with("./")
+        || lower.starts_with('/')
+    {
+        return true;
+    }
+    if let Some(n) = name {
+        let n = n.to_ascii_lowercase();
+        let hash_like = ["sha", "hash", "commit", "digest", "checksum", "integrity", "nonce", "uuid", "etag"];
+        if hash_like.iter().any(|h| n.contains(h)) {
+            return true;
+        }
+        // Token *names* and counts: `max_tokens = 4096`, `token_type = Bearer`.
+        if ["max_token", "token_type", "tokenizer", "token_count", "num_token", "tokens_"]
+            .iter()
+            .any(|h| n.contains(h))
+        {
+            return true;
+        }
+    }
+    // A git SHA-1 or SHA-256 (pure lowercase hex of exactly that length).
+    if (b.len() == 40 || b.len() == 64) && b.iter().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+        return true;
+    }
+    false
+}
+
+/// `8-4-4-4-12` hex digits.
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "sk-proj-XXXXXXXXXXXXXXXXXXXX",
+            "your-api-key-here",
+            "<OPENAI_KEY>",
+            "${OPENAI_API_KEY}",
+            "{{ api_key }}",
+            "sk-****************",
+            "AKIAIOSFODNN7EXAMPLE",
+            "aaaaaaaaaaaaaaaaaaaa",
+            "abcdefghijklmnopqrstuvwxyz",
+            "0123456789012345",
+            "abababababababababab",
+        ] {
+            assert!(is_placeholder(p), "{p} should be a placeholder");
+        }
+        for real_looking in ["q8Vd2LkP0zR4mT7wYb1nHc", "a9F3kQ7zW2pL5xC8vB1n"] {
+            assert!(!is_placeholder(real_looking), "{real_looking}");
+        }
+    }
+
+    #[test]
+    fn generic_values() {
+        assert!(is_unlikely_generic_value("process.env.OPENAI_API_KEY", None));
+        assert!(is_unlikely_generic_value("my_password_field", None));
+        assert!(is_unlikely_generic_value("123e4567-e89b-12d3-a456-426614174000", None));
+        assert!(is_unlikely_generic_value("sha512-Zm9vYmFyYmF6cXV4", None));
+        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("commit_sha")));
+        assert!(is_unlikely_generic_value("4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c", None));
+        assert!(!is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("API_TOKEN")));
+    }
+}

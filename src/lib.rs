@@ -1,0 +1,15 @@
+//! keyhound: finds leaked API keys in working trees, git history and staged changes.
+//!
+//! Pipeline (data flows one way): [`source`] -> [`detect`] -> [`context`] -> report
+//! ([`report`]); [`scan`] wires the stages together, [`cli`] and `main.rs` drive it.
+
+pub mod cli;
+pub mod context;
+pub mod detect;
+pub mod diag;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod testkeys;

@@ -1,0 +1,125 @@
+//! `--format human`: findings grouped by file, live keys first, then a summary line.
+
+use super::ReportContext;
+use crate::finding::{Finding, Tag};
+use crate::rules::Severity;
+use anstyle::{AnsiColor, Style};
+use std::io::{self, Write};
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.on {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical => AnsiColor::Red.on_default().bold(),
+        Severity::High => AnsiColor::Red.on_default(),
+        Severity::Medium => AnsiColor::Yellow.on_default(),
+        Severity::Low | Severity::Info => AnsiColor::Cyan.on_default(),
+    }
+}
+
+fn is_live(f: &Finding) -> bool {
+    f.verification.as_ref().is_some_and(|v| v.status.is_live())
+}
+
+pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+    let p = Paint { on: ctx.color };
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    // Live keys first (they must be rotated now), then by file.
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by_key(|f| !is_live(f));
+    let mut current: Option<(&str, bool)> = None;
+    for f in order {
+        let group = (f.path.as_str(), is_live(f));
+        if current != Some(group) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", p.paint(bold.underline(), &f.path))?;
+            current = Some(group);
+        }
+        let sev = p.paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str()));
+        let secret = f.shown_secret(ctx.no_redact).unwrap_or_default();
+        writeln!(out, "  {:>5}:{:<4} {sev} {}  {}", f.line, f.column, f.message, p.paint(bold, &secret))?;
+        let mut facts = Vec::new();
+        facts.push(format!("rule {}", f.rule_id));
+        if !f.tags.is_empty() {
+            facts.push(f.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "));
+        }
+        writeln!(out, "        {}", p.paint(dim, &facts.join(" · ")))?;
+        if let Some(c) = f.commit() {
+            let short = &c.sha[..c.sha.len().min(12)];
+            writeln!(
+                out,
+                "        {}",
+                p.paint(dim, &format!("commit {short} by {} <{}> on {}: {}", c.author, c.email, c.date, c.summary))
+            )?;
+        }
+        if let Some(v) = &f.verification {
+            let style = if v.status.is_live() { AnsiColor::Red.on_default().bold() } else { dim };
+            let detail = if v.detail.is_empty() { String::new() } else { format!(" ({})", v.detail) };
+            writeln!(out, "        {}", p.paint(style, &format!("verified: {}{detail}", v.status.as_str().replace('_', " "))))?;
+        }
+        for n in &f.notes {
+            writeln!(out, "        {n}")?;
+        }
+        writeln!(out, "        → {}", f.remediation)?;
+    }
+    if !findings.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary_line(findings, ctx))
+}
+
+/// "3 secrets (1 live), 2 exposed to browsers, 1 .env file not ignored in 2 files; scanned …".
+pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
+    let secrets = findings.iter().filter(|f| f.secret.is_some()).count();
+    let live = findings.iter().filter(|f| is_live(f)).count();
+    let exposed = findings
+        .iter()
+        .filter(|f| f.has_tag(Tag::ClientBundle) || f.rule_id == "client-exposed-env" || f.rule_id == "browser-sdk-client")
+        .count();
+    let history_only = findings.iter().filter(|f| f.has_tag(Tag::HistoryOnly)).count();
+    let hygiene = findings.len() - secrets;
+    let mut parts = Vec::new();
+    if findings.is_empty() {
+        parts.push("no secrets found".to_string());
+    } else {
+        let mut s = format!("{secrets} secret{}", if secrets == 1 { "" } else { "s" });
+        if findings.iter().any(|f| f.verification.is_some()) {
+            s.push_str(&format!(" ({live} live)"));
+        }
+        parts.push(s);
+        if exposed > 0 {
+            parts.push(format!("{exposed} exposed to browsers"));
+        }
+        if history_only > 0 {
+            parts.push(format!("{history_only} only in git history"));
+        }
+        if hygiene > 0 {
+            parts.push(format!("{hygiene} repository hygiene issue{}", if hygiene == 1 { "" } else { "s" }));
+        }
+    }
+    let mut scanned = format!(
+        "scanned {} files ({}) in {:.2}s",
+        ctx.files,
+        crate::source::walk::human_size(ctx.bytes),
+        ctx.elapsed.as_secs_f64()
+    );
+    if ctx.commits > 0 {
+        scanned.push_str(&format!(", {} commits, {} blobs", ctx.commits, ctx.blobs));
+    }
+    format!("{}; {scanned}", parts.join(", "))
+}

@@ -1,0 +1,73 @@
+//! `--format json`: one JSON document. Field names are stable; README documents them.
+
+use super::ReportContext;
+use crate::finding::Finding;
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// The JSON object for one finding (also used by the SARIF `properties` and the baseline).
+pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
+    let commit = f.commit();
+    let mut v = json!({
+        "rule_id": f.rule_id,
+        "rule_name": f.rule_name,
+        "provider": f.provider,
+        "key_type": f.key_type,
+        "severity": f.severity,
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "secret_redacted": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
+        "fingerprint": f.fingerprint(),
+        "origin": match &f.origin {
+            crate::finding::Origin::WorkingTree => "working_tree",
+            crate::finding::Origin::Staged => "staged",
+            crate::finding::Origin::Commit(_) => "commit",
+        },
+        "commit": commit.map(|c| &c.sha),
+        "author": commit.map(|c| &c.author),
+        "email": commit.map(|c| &c.email),
+        "date": commit.map(|c| &c.date),
+        "commit_summary": commit.map(|c| &c.summary),
+        "history_only": f.has_tag(crate::finding::Tag::HistoryOnly),
+        "tags": f.tags,
+        "message": f.message,
+        "remediation": f.remediation,
+        "verification": f.verification,
+        "notes": f.notes,
+    });
+    if no_redact {
+        v["secret"] = json!(f.secret.as_ref().map(|s| s.expose()));
+    }
+    v
+}
+
+/// Counts by severity, for summaries.
+pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
+    let mut by_sev = serde_json::Map::new();
+    for f in findings {
+        let e = by_sev.entry(f.severity.as_str()).or_insert(json!(0));
+        *e = json!(e.as_u64().unwrap_or(0) + 1);
+    }
+    json!({
+        "findings": findings.len(),
+        "by_severity": by_sev,
+        "live": findings.iter().filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live())).count(),
+        "files_scanned": ctx.files,
+        "bytes_scanned": ctx.bytes,
+        "commits_scanned": ctx.commits,
+        "blobs_scanned": ctx.blobs,
+        "elapsed_ms": ctx.elapsed.as_millis() as u64,
+    })
+}
+
+pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+    let doc = json!({
+        "tool": "keyhound",
+        "version": env!("CARGO_PKG_VERSION"),
+        "findings": findings.iter().map(|f| finding_json(f, ctx.no_redact)).collect::<Vec<_>>(),
+        "summary": summary_json(findings, ctx),
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,217 @@
+//! Archive members as blobs: `.zip` (and `.jar`, `.war`, `.whl`, ...), `.tar`, `.tar.gz`/`.tgz`
+//! and plain `.gz`. Members are reported as `archive.zip!inner/path`.
+//!
+//! Zip bombs are bounded three ways: each member is read up to the file size limit, all members
+//! of one top-level archive together up to [`Limits::total`], and a member that inflates beyond
+//! [`MAX_RATIO`] times its compressed size (past 1 MiB) is cut off. Nesting stops at
+//! [`Limits::depth`].
+
+use crate::diag::Warnings;
+use std::io::Read;
+
+/// Inflated / compressed ratio past which a zip member is treated as a bomb.
+pub const MAX_RATIO: u64 = 200;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest member read, in bytes (the file size limit).
+    pub member: u64,
+    /// Bytes inflated from one top-level archive, all members and nesting levels together.
+    pub total: u64,
+    /// How many archives deep to open (1: members of the file, not archives inside them).
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Zip,
+    Tar,
+    TarGz,
+    Gz,
+}
+
+/// The archive kind a file name says, if any.
+pub fn kind(path: &str) -> Option<Kind> {
+    let name = path.rsplit(['/', '!']).next().unwrap_or(path).to_ascii_lowercase();
+    let ext = |e: &str| name.ends_with(e);
+    if [".zip", ".jar", ".war", ".ear", ".whl", ".nupkg", ".apk", ".aar", ".xpi", ".vsix"]
+        .iter()
+        .any(|e| ext(e))
+    {
+        Some(Kind::Zip)
+    } else if ext(".tar.gz") || ext(".tgz") {
+        Some(Kind::TarGz)
+    } else if ext(".tar") {
+        Some(Kind::Tar)
+    } else if ext(".gz") {
+        Some(Kind::Gz)
+    } else {
+        None
+    }
+}
+
+/// Calls `visit(member_path, bytes, depth)` for every regular member of the archive at `path`.
+/// Errors (truncated or corrupt archives, limits reached) are one warning each; whatever could
+/// be read before the error has been visited.
+pub fn expand(
+    path: &str,
+    data: &[u8],
+    kind: Kind,
+    limits: Limits,
+    budget: &mut u64,
+    warnings: &Warnings,
+    visit: &mut dyn FnMut(String, &[u8], &mut u64),
+) {
+    let result = match kind {
+        Kind::Zip => expand_zip(path, data, limits, budget, warnings, visit),
+        Kind::Tar => expand_tar(path, &mut &data[..], limits, budget, visit),
+        Kind::TarGz => expand_tar(path, &mut flate2::read::GzDecoder::new(data), limits, budget, visit),
+        Kind::Gz => {
+            let inner = path
+                .rsplit_once('.')
+                .map(|(stem, _)| stem.rsplit(['/', '!']).next().unwrap_or(stem))
+                .unwrap_or("content")
+                .to_string();
+            read_member(&mut flate2::read::GzDecoder::new(data), limits, budget).map(|bytes| {
+                visit(format!("{path}!{inner}"), &bytes, budget);
+            })
+        }
+    };
+    if let Err(e) = result {
+        warnings.warn(path, e);
+    }
+}
+
+/// Reads one member within the per-member and total budgets.
+fn read_member(r: &mut dyn Read, limits: Limits, budget: &mut u64) -> Result<Vec<u8>, String> {
+    let cap = limits.member.min(*budget);
+    let mut out = Vec::new();
+    r.take(cap + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("archive is corrupt or truncated: {e}"))?;
+    if out.len() as u64 > cap {
+        return Err(if cap < limits.member {
+            format!(
+                "archive inflates past {} MiB in total; rest skipped (zip bomb?)",
+                limits.total >> 20
+            )
+        } else {
+            format!("a member is larger than {} MiB; rest skipped", limits.member >> 20)
+        });
+    }
+    *budget -= out.len() as u64;
+    Ok(out)
+}
+
+fn expand_zip(
+    path: &str,
+    data: &[u8],
+    limits: Limits,
+    budget: &mut u64,
+    warnings: &Warnings,
+    visit: &mut dyn FnMut(String, &[u8], &mut u64),
+) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data))
+        .map_err(|e| format!("not a readable zip archive: {e}"))?;
+    for i in 0..zip.len() {
+        let mut member = match zip.by_index(i) {
+            Ok(m) => m,
+            Err(e) => {
+                warnings.warn(path, format!("zip member {i}: {e}"));
+                continue;
+            }
+        };
+        if !member.is_file() {
+            continue;
+        }
+        let name = member.name().to_string();
+        let compressed = member.compressed_size().max(1);
+        if member.size() > (1 << 20) && member.size() / compressed > MAX_RATIO {
+            warnings.warn(
+                &format!("{path}!{name}"),
+                format!(
+                    "skipped: inflates {}x (zip bomb?)",
+                    member.size() / compressed
+                ),
+            );
+            continue;
+        }
+        let bytes = read_member(&mut member, limits, budget)?;
+        visit(format!("{path}!{name}"), &bytes, budget);
+    }
+    Ok(())
+}
+
+fn expand_tar(
+    path: &str,
+    data: &mut dyn Read,
+    limits: Limits,
+    budget: &mut u64,
+    visit: &mut dyn FnMut(String, &[u8], &mut u64),
+) -> Result<(), String> {
+    let mut tar = tar::Archive::new(data);
+    let entries = tar
+        .entries()
+        .map_err(|e| format!("not a readable tar archive: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("tar archive is corrupt or truncated: {e}"))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "?".into());
+        let bytes = read_member(&mut entry, limits, budget)?;
+        visit(format!("{path}!{name}"), &bytes, budget);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn limits() -> Limits {
+        Limits {
+            member: 1 << 20,
+            total: 4 << 20,
+            depth: 3,
+        }
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind("a/b.ZIP"), Some(Kind::Zip));
+        assert_eq!(kind("x.tar.gz"), Some(Kind::TarGz));
+        assert_eq!(kind("x.tgz"), Some(Kind::TarGz));
+        assert_eq!(kind("x.gz"), Some(Kind::Gz));
+        assert_eq!(kind("x.txt"), None);
+    }
+
+    #[test]
+    fn zip_members_are_visited() {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut buf);
+        w.start_file("dir/a.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"hello").unwrap();
+        w.finish().unwrap();
+        let data = buf.into_inner();
+        let mut seen = Vec::new();
+        let mut budget = limits().total;
+        expand("x.zip", &data, Kind::Zip, limits(), &mut budget, &Warnings::new(true), &mut |p, b, _| {
+            seen.push((p, b.to_vec()))
+        });
+        assert_eq!(seen, vec![("x.zip!dir/a.txt".to_string(), b"hello".to_vec())]);
+    }
+
+    #[test]
+    fn truncated_archive_warns() {
+        let w = Warnings::new(true);
+        let mut budget = limits().total;
+        expand("x.zip", b"PK\x03\x04garbage", Kind::Zip, limits(), &mut budget, &w, &mut |_, _, _| {});
+        assert_eq!(w.count(), 1);
+    }
+}

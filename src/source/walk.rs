@@ -1,0 +1,183 @@
+//! Parallel directory walk with the `ignore` crate.
+//!
+//! Inside a git work tree: every tracked file (even one a `.gitignore` pattern matches) and every
+//! untracked file that is not ignored; ignored untracked files only with `no_ignore`. Outside
+//! git: every file. `.git/` is never entered; symlinks are followed only with `follow`
+//! (loops are detected and reported).
+
+use crate::diag::Warnings;
+use ignore::{WalkBuilder, WalkState};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    pub follow: bool,
+    pub no_ignore: bool,
+    pub max_file_size: u64,
+    pub threads: usize,
+}
+
+/// A file read from disk.
+pub struct File<'a> {
+    /// Path relative to the root, `/`-separated (the file name when the root is a file).
+    pub rel: String,
+    pub abs: &'a Path,
+    pub data: Vec<u8>,
+}
+
+/// Renders a path relative to `root` with `/` separators.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy();
+    if s.is_empty() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// Walks `root`, reading every file to scan and handing it to `visit` on a worker thread.
+/// `tracked` lists the files git tracks under `root` (absolute paths), when `root` is in a git
+/// work tree: those the ignore rules skipped are read too.
+pub fn walk(
+    root: &Path,
+    opts: &WalkOptions,
+    tracked: Option<&[PathBuf]>,
+    warnings: &Warnings,
+    visit: &(dyn Fn(File<'_>) + Sync),
+) {
+    let mut builder = WalkBuilder::new(root);
+    let use_ignore = !opts.no_ignore;
+    builder
+        .hidden(false)
+        .parents(use_ignore)
+        .ignore(false)
+        .git_ignore(use_ignore)
+        .git_global(use_ignore)
+        .git_exclude(use_ignore)
+        .require_git(true)
+        .follow_links(opts.follow)
+        .threads(opts.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    let seen: Option<Mutex<HashSet<PathBuf>>> = tracked.map(|_| Mutex::new(HashSet::new()));
+    builder.build_parallel().run(|| {
+        let seen = &seen;
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    warnings.warn(&error_path(&err, root), short_error(&err));
+                    return WalkState::Continue;
+                }
+            };
+            // Regular files only: never open FIFOs, sockets or devices.
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            if let Some(seen) = seen {
+                seen.lock().unwrap().insert(entry.path().to_path_buf());
+            }
+            read_and_visit(root, entry.path(), opts, warnings, visit);
+            WalkState::Continue
+        })
+    });
+    // Tracked files that an ignore rule hid from the walk are still scanned.
+    if let (Some(tracked), Some(seen)) = (tracked, seen) {
+        let seen = seen.into_inner().unwrap();
+        let missed: Vec<&PathBuf> = tracked
+            .iter()
+            .filter(|p| p.starts_with(root) && !seen.contains(*p) && !p.components().any(|c| c.as_os_str() == ".git"))
+            .collect();
+        use rayon::prelude::*;
+        missed.par_iter().for_each(|p| {
+            if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()) {
+                read_and_visit(root, p, opts, warnings, visit);
+            }
+        });
+    }
+}
+
+fn read_and_visit(
+    root: &Path,
+    path: &Path,
+    opts: &WalkOptions,
+    warnings: &Warnings,
+    visit: &(dyn Fn(File<'_>) + Sync),
+) {
+    let rel = rel_path(root, path);
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return,
+        Ok(m) if m.len() > opts.max_file_size => {
+            warnings.warn(
+                &rel,
+                format!(
+                    "skipped: {} is larger than --max-file-size ({})",
+                    human_size(m.len()),
+                    human_size(opts.max_file_size)
+                ),
+            );
+            return;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            warnings.warn(&rel, e);
+            return;
+        }
+    }
+    match read_capped(path, opts.max_file_size) {
+        Ok(data) => visit(File {
+            rel,
+            abs: path,
+            data,
+        }),
+        Err(e) => warnings.warn(&rel, e),
+    }
+}
+
+/// Reads at most `cap` bytes (a file may grow between `stat` and `read`).
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    std::fs::File::open(path)?.take(cap).read_to_end(&mut data)?;
+    Ok(data)
+}
+
+pub fn human_size(n: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / MIB)
+    } else if n >= 1 << 10 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn error_path(err: &ignore::Error, root: &Path) -> String {
+    match err {
+        ignore::Error::WithPath { path, .. } => rel_path(root, path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err, root)
+        }
+        ignore::Error::Loop { child, .. } => rel_path(root, child),
+        _ => root.display().to_string(),
+    }
+}
+
+fn short_error(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => short_error(err),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symlink loop (points back to {}); not followed", ancestor.display())
+        }
+        other => other.to_string(),
+    }
+}
