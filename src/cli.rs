@@ -43,7 +43,12 @@ pub struct BaselineCreateArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Where to write the baseline.
-    #[arg(long, short = 'o', value_name = "FILE", default_value = ".keyhound-baseline.json")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = ".keyhound-baseline.json"
+    )]
     pub output: PathBuf,
     /// Scan the working tree only, not git history.
     #[arg(long)]

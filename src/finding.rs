@@ -199,12 +199,20 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for a secret matched by `rule`.
-    pub fn for_secret(rule: &Rule, secret: &str, path: &str, line: usize, column: usize, origin: Origin) -> Finding {
+    pub fn for_secret(
+        rule: &Rule,
+        secret: &str,
+        path: &str,
+        line: usize,
+        column: usize,
+        origin: Origin,
+    ) -> Finding {
         let prefix_len = rule
             .keywords
             .iter()
             .filter(|k| {
-                secret.len() >= k.len() && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+                secret.len() >= k.len()
+                    && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
             })
             .map(|k| k.len())
             .max()

@@ -76,7 +76,9 @@ fn write_report(
             let mut w = std::io::BufWriter::new(stdout.lock());
             match render(&mut w).and_then(|_| w.flush()) {
                 // A closed pipe (`keyhound scan | head`) is not an error.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing the report: {e}")),
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("writing the report: {e}"))
+                }
                 _ => Ok(()),
             }
         }
@@ -91,11 +93,26 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
             writeln!(out)
         }
         RulesFormat::Human => {
-            writeln!(out, "{:<34} {:<14} {:<9} KEYWORDS", "ID", "PROVIDER", "SEVERITY")?;
+            writeln!(
+                out,
+                "{:<34} {:<14} {:<9} KEYWORDS",
+                "ID", "PROVIDER", "SEVERITY"
+            )?;
             for r in &rules {
-                writeln!(out, "{:<34} {:<14} {:<9} {}", r.id, r.provider, r.severity.as_str(), r.keywords.join(", "))?;
+                writeln!(
+                    out,
+                    "{:<34} {:<14} {:<9} {}",
+                    r.id,
+                    r.provider,
+                    r.severity.as_str(),
+                    r.keywords.join(", ")
+                )?;
             }
-            writeln!(out, "\n{} rules. Details: keyhound rules --format json", rules.len())
+            writeln!(
+                out,
+                "\n{} rules. Details: keyhound rules --format json",
+                rules.len()
+            )
         }
     })?;
     Ok(0)

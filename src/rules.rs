@@ -143,7 +143,10 @@ impl Rule {
             && !self.id.starts_with('-')
             && !self.id.ends_with('-');
         if !id_ok {
-            return Err(format!("rule id '{}' must be kebab-case (a-z, 0-9, -)", self.id));
+            return Err(format!(
+                "rule id '{}' must be kebab-case (a-z, 0-9, -)",
+                self.id
+            ));
         }
         if self.keywords.is_empty() && self.no_keywords_reason.is_none() {
             return Err(format!(
@@ -162,7 +165,10 @@ impl Rule {
         }
         if let Some(e) = self.min_entropy {
             if !(0.0..=8.0).contains(&e) {
-                return Err(format!("rule '{}': min_entropy must be within 0..8", self.id));
+                return Err(format!(
+                    "rule '{}': min_entropy must be within 0..8",
+                    self.id
+                ));
             }
         }
         Ok(())
@@ -235,7 +241,9 @@ pub fn merge_rules(
         let before = base.len();
         base.retain(|r| &r.id != d);
         if base.len() == before {
-            return Err(format!("disabled_rules names '{d}', which is not a rule id"));
+            return Err(format!(
+                "disabled_rules names '{d}', which is not a rule id"
+            ));
         }
     }
     Ok(base)
@@ -294,7 +302,8 @@ mod tests {
         };
         let mut over = mk("a");
         over.severity = Severity::High;
-        let merged = merge_rules(vec![mk("a"), mk("b")], vec![over, mk("c")], &["b".into()]).unwrap();
+        let merged =
+            merge_rules(vec![mk("a"), mk("b")], vec![over, mk("c")], &["b".into()]).unwrap();
         let ids: Vec<_> = merged.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
         assert_eq!(merged[0].severity, Severity::High);

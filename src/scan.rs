@@ -145,7 +145,14 @@ impl<'a> Scanner<'a> {
             let m = &matches[i];
             let rule = &self.engine.rules()[m.rule];
             let (line, column) = positions[k];
-            let mut f = Finding::for_secret(rule, &m.secret, &blob.path, line, column, blob.origin.clone());
+            let mut f = Finding::for_secret(
+                rule,
+                &m.secret,
+                &blob.path,
+                line,
+                column,
+                blob.origin.clone(),
+            );
             if m.decoded {
                 f.add_tag(Tag::Base64);
                 f.message.push_str(" (base64-encoded)");

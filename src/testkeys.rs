@@ -41,8 +41,9 @@ impl Rng {
 
 /// A seed derived from a name (e.g. a test's name), so each test gets its own keys.
 pub fn seed_for(name: &str) -> u64 {
-    name.bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 fn alphabet(name: &str) -> Option<&'static [u8]> {
@@ -66,7 +67,9 @@ fn alphabet(name: &str) -> Option<&'static [u8]> {
 /// one character, a sequence, a template word), which real keys essentially never do.
 fn random_run(rng: &mut Rng, alpha: &[u8], count: usize) -> String {
     loop {
-        let s: String = (0..count).map(|_| alpha[rng.below(alpha.len())] as char).collect();
+        let s: String = (0..count)
+            .map(|_| alpha[rng.below(alpha.len())] as char)
+            .collect();
         if count < 6 || !filters::is_placeholder(&s) {
             return s;
         }
@@ -81,7 +84,9 @@ pub fn expand(template: &str, seed: u64) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let token = after.find('}').map(|close| (&after[..close], &after[close + 1..]));
+        let token = after
+            .find('}')
+            .map(|close| (&after[..close], &after[close + 1..]));
         match token {
             Some(("github-crc32", tail)) => {
                 let start = out.len().saturating_sub(30);
@@ -128,6 +133,9 @@ mod tests {
     #[test]
     fn github_checksum_token_is_valid() {
         let t = expand("ghp_{alnum:30}{github-crc32}", 5);
-        assert!(checksum::valid(crate::rules::Checksum::GithubCrc32, &t), "{t}");
+        assert!(
+            checksum::valid(crate::rules::Checksum::GithubCrc32, &t),
+            "{t}"
+        );
     }
 }

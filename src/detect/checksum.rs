@@ -55,6 +55,9 @@ mod tests {
         assert!(valid(Checksum::GithubCrc32, &token));
         let mut bad = token.clone().into_bytes();
         bad[10] = if bad[10] == b'a' { b'b' } else { b'a' };
-        assert!(!valid(Checksum::GithubCrc32, std::str::from_utf8(&bad).unwrap()));
+        assert!(!valid(
+            Checksum::GithubCrc32,
+            std::str::from_utf8(&bad).unwrap()
+        ));
     }
 }

@@ -44,7 +44,10 @@ pub fn base64_runs(hay: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Decodes a run when it is base64 of mostly printable text; `None` otherwise.
 pub fn decode_printable(run: &[u8]) -> Option<Vec<u8>> {
-    let trimmed = run.strip_suffix(b"==").or_else(|| run.strip_suffix(b"=")).unwrap_or(run);
+    let trimmed = run
+        .strip_suffix(b"==")
+        .or_else(|| run.strip_suffix(b"="))
+        .unwrap_or(run);
     // Plain identifiers and hex are valid base64 too; only mixed alphabets are worth the work.
     let has_digit_or_symbol = trimmed
         .iter()

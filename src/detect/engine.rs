@@ -81,7 +81,10 @@ fn check_syntax(rule: &Rule) -> Result<(), String> {
         .parse(&rule.regex)
         .map_err(|e| format!("rule '{}': invalid regex: {e}", rule.id))?;
     if hir.properties().minimum_len() == Some(0) {
-        return Err(format!("rule '{}': the regex can match the empty string", rule.id));
+        return Err(format!(
+            "rule '{}': the regex can match the empty string",
+            rule.id
+        ));
     }
     if hir.properties().explicit_captures_len() == 0 {
         return Err(format!(
@@ -294,7 +297,12 @@ impl Engine {
     /// match, then the rule listed first. Several secrets decoded from one base64 run all stay.
     fn resolve_overlaps(&self, mut found: Vec<Match>) -> Vec<Match> {
         found.sort_by(|a, b| {
-            (a.span.start, b.span.end, a.rule, &a.secret).cmp(&(b.span.start, a.span.end, b.rule, &b.secret))
+            (a.span.start, b.span.end, a.rule, &a.secret).cmp(&(
+                b.span.start,
+                a.span.end,
+                b.rule,
+                &b.secret,
+            ))
         });
         found.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.secret == b.secret);
         let rank = |m: &Match| {

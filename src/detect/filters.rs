@@ -55,7 +55,9 @@ pub fn is_placeholder(secret: &str) -> bool {
     if has_run(b, 6, |x, y| x == y) {
         return true;
     }
-    if has_run(b, 6, |x, y| y == x.wrapping_add(1) && y.is_ascii_alphanumeric()) {
+    if has_run(b, 6, |x, y| {
+        y == x.wrapping_add(1) && y.is_ascii_alphanumeric()
+    }) {
         return true;
     }
     if b.len() >= 16 {
@@ -137,20 +139,40 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
     }
     if let Some(n) = name {
         let n = n.to_ascii_lowercase();
-        let hash_like = ["sha", "hash", "commit", "digest", "checksum", "integrity", "nonce", "uuid", "etag"];
+        let hash_like = [
+            "sha",
+            "hash",
+            "commit",
+            "digest",
+            "checksum",
+            "integrity",
+            "nonce",
+            "uuid",
+            "etag",
+        ];
         if hash_like.iter().any(|h| n.contains(h)) {
             return true;
         }
         // Token *names* and counts: `max_tokens = 4096`, `token_type = Bearer`.
-        if ["max_token", "token_type", "tokenizer", "token_count", "num_token", "tokens_"]
-            .iter()
-            .any(|h| n.contains(h))
+        if [
+            "max_token",
+            "token_type",
+            "tokenizer",
+            "token_count",
+            "num_token",
+            "tokens_",
+        ]
+        .iter()
+        .any(|h| n.contains(h))
         {
             return true;
         }
     }
     // A git SHA-1 or SHA-256 (pure lowercase hex of exactly that length).
-    if (b.len() == 40 || b.len() == 64) && b.iter().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+    if (b.len() == 40 || b.len() == 64)
+        && b.iter()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    {
         return true;
     }
     false
@@ -194,12 +216,27 @@ mod tests {
 
     #[test]
     fn generic_values() {
-        assert!(is_unlikely_generic_value("process.env.OPENAI_API_KEY", None));
+        assert!(is_unlikely_generic_value(
+            "process.env.OPENAI_API_KEY",
+            None
+        ));
         assert!(is_unlikely_generic_value("my_password_field", None));
-        assert!(is_unlikely_generic_value("123e4567-e89b-12d3-a456-426614174000", None));
+        assert!(is_unlikely_generic_value(
+            "123e4567-e89b-12d3-a456-426614174000",
+            None
+        ));
         assert!(is_unlikely_generic_value("sha512-Zm9vYmFyYmF6cXV4", None));
-        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("commit_sha")));
-        assert!(is_unlikely_generic_value("4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c", None));
-        assert!(!is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("API_TOKEN")));
+        assert!(is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("commit_sha")
+        ));
+        assert!(is_unlikely_generic_value(
+            "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c",
+            None
+        ));
+        assert!(!is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("API_TOKEN")
+        ));
     }
 }

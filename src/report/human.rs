@@ -50,13 +50,29 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             writeln!(out, "{}", p.paint(bold.underline(), &f.path))?;
             current = Some(group);
         }
-        let sev = p.paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str()));
+        let sev = p.paint(
+            severity_style(f.severity),
+            &format!("{:<8}", f.severity.as_str()),
+        );
         let secret = f.shown_secret(ctx.no_redact).unwrap_or_default();
-        writeln!(out, "  {:>5}:{:<4} {sev} {}  {}", f.line, f.column, f.message, p.paint(bold, &secret))?;
+        writeln!(
+            out,
+            "  {:>5}:{:<4} {sev} {}  {}",
+            f.line,
+            f.column,
+            f.message,
+            p.paint(bold, &secret)
+        )?;
         let mut facts = Vec::new();
         facts.push(format!("rule {}", f.rule_id));
         if !f.tags.is_empty() {
-            facts.push(f.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "));
+            facts.push(
+                f.tags
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
         }
         writeln!(out, "        {}", p.paint(dim, &facts.join(" · ")))?;
         if let Some(c) = f.commit() {
@@ -64,13 +80,34 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             writeln!(
                 out,
                 "        {}",
-                p.paint(dim, &format!("commit {short} by {} <{}> on {}: {}", c.author, c.email, c.date, c.summary))
+                p.paint(
+                    dim,
+                    &format!(
+                        "commit {short} by {} <{}> on {}: {}",
+                        c.author, c.email, c.date, c.summary
+                    )
+                )
             )?;
         }
         if let Some(v) = &f.verification {
-            let style = if v.status.is_live() { AnsiColor::Red.on_default().bold() } else { dim };
-            let detail = if v.detail.is_empty() { String::new() } else { format!(" ({})", v.detail) };
-            writeln!(out, "        {}", p.paint(style, &format!("verified: {}{detail}", v.status.as_str().replace('_', " "))))?;
+            let style = if v.status.is_live() {
+                AnsiColor::Red.on_default().bold()
+            } else {
+                dim
+            };
+            let detail = if v.detail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", v.detail)
+            };
+            writeln!(
+                out,
+                "        {}",
+                p.paint(
+                    style,
+                    &format!("verified: {}{detail}", v.status.as_str().replace('_', " "))
+                )
+            )?;
         }
         for n in &f.notes {
             writeln!(out, "        {n}")?;
@@ -89,9 +126,16 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
     let live = findings.iter().filter(|f| is_live(f)).count();
     let exposed = findings
         .iter()
-        .filter(|f| f.has_tag(Tag::ClientBundle) || f.rule_id == "client-exposed-env" || f.rule_id == "browser-sdk-client")
+        .filter(|f| {
+            f.has_tag(Tag::ClientBundle)
+                || f.rule_id == "client-exposed-env"
+                || f.rule_id == "browser-sdk-client"
+        })
         .count();
-    let history_only = findings.iter().filter(|f| f.has_tag(Tag::HistoryOnly)).count();
+    let history_only = findings
+        .iter()
+        .filter(|f| f.has_tag(Tag::HistoryOnly))
+        .count();
     let hygiene = findings.len() - secrets;
     let mut parts = Vec::new();
     if findings.is_empty() {
@@ -109,7 +153,10 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
             parts.push(format!("{history_only} only in git history"));
         }
         if hygiene > 0 {
-            parts.push(format!("{hygiene} repository hygiene issue{}", if hygiene == 1 { "" } else { "s" }));
+            parts.push(format!(
+                "{hygiene} repository hygiene issue{}",
+                if hygiene == 1 { "" } else { "s" }
+            ));
         }
     }
     let mut scanned = format!(

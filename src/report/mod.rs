@@ -35,7 +35,12 @@ pub struct ReportContext {
 }
 
 /// Renders `findings` in `format`.
-pub fn render(format: Format, findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    findings: &[Finding],
+    ctx: &ReportContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(findings, ctx, out),
         Format::Json => json::render(findings, ctx, out),

@@ -46,7 +46,8 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
     for f in findings {
         rules.entry(f.rule_id.as_str()).or_insert(f);
     }
-    let rule_index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let rule_index: BTreeMap<&str, usize> =
+        rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let descriptors: Vec<Value> = rules
         .values()
         .map(|f| {

@@ -32,11 +32,17 @@ pub enum Kind {
 
 /// The archive kind a file name says, if any.
 pub fn kind(path: &str) -> Option<Kind> {
-    let name = path.rsplit(['/', '!']).next().unwrap_or(path).to_ascii_lowercase();
+    let name = path
+        .rsplit(['/', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
     let ext = |e: &str| name.ends_with(e);
-    if [".zip", ".jar", ".war", ".ear", ".whl", ".nupkg", ".apk", ".aar", ".xpi", ".vsix"]
-        .iter()
-        .any(|e| ext(e))
+    if [
+        ".zip", ".jar", ".war", ".ear", ".whl", ".nupkg", ".apk", ".aar", ".xpi", ".vsix",
+    ]
+    .iter()
+    .any(|e| ext(e))
     {
         Some(Kind::Zip)
     } else if ext(".tar.gz") || ext(".tgz") {
@@ -65,7 +71,13 @@ pub fn expand(
     let result = match kind {
         Kind::Zip => expand_zip(path, data, limits, budget, warnings, visit),
         Kind::Tar => expand_tar(path, &mut &data[..], limits, budget, visit),
-        Kind::TarGz => expand_tar(path, &mut flate2::read::GzDecoder::new(data), limits, budget, visit),
+        Kind::TarGz => expand_tar(
+            path,
+            &mut flate2::read::GzDecoder::new(data),
+            limits,
+            budget,
+            visit,
+        ),
         Kind::Gz => {
             let inner = path
                 .rsplit_once('.')
@@ -96,7 +108,10 @@ fn read_member(r: &mut dyn Read, limits: Limits, budget: &mut u64) -> Result<Vec
                 limits.total >> 20
             )
         } else {
-            format!("a member is larger than {} MiB; rest skipped", limits.member >> 20)
+            format!(
+                "a member is larger than {} MiB; rest skipped",
+                limits.member >> 20
+            )
         });
     }
     *budget -= out.len() as u64;
@@ -201,17 +216,34 @@ mod tests {
         let data = buf.into_inner();
         let mut seen = Vec::new();
         let mut budget = limits().total;
-        expand("x.zip", &data, Kind::Zip, limits(), &mut budget, &Warnings::new(true), &mut |p, b, _| {
-            seen.push((p, b.to_vec()))
-        });
-        assert_eq!(seen, vec![("x.zip!dir/a.txt".to_string(), b"hello".to_vec())]);
+        expand(
+            "x.zip",
+            &data,
+            Kind::Zip,
+            limits(),
+            &mut budget,
+            &Warnings::new(true),
+            &mut |p, b, _| seen.push((p, b.to_vec())),
+        );
+        assert_eq!(
+            seen,
+            vec![("x.zip!dir/a.txt".to_string(), b"hello".to_vec())]
+        );
     }
 
     #[test]
     fn truncated_archive_warns() {
         let w = Warnings::new(true);
         let mut budget = limits().total;
-        expand("x.zip", b"PK\x03\x04garbage", Kind::Zip, limits(), &mut budget, &w, &mut |_, _, _| {});
+        expand(
+            "x.zip",
+            b"PK\x03\x04garbage",
+            Kind::Zip,
+            limits(),
+            &mut budget,
+            &w,
+            &mut |_, _, _| {},
+        );
         assert_eq!(w.count(), 1);
     }
 }

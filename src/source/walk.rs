@@ -92,7 +92,11 @@ pub fn walk(
         let seen = seen.into_inner().unwrap();
         let missed: Vec<&PathBuf> = tracked
             .iter()
-            .filter(|p| p.starts_with(root) && !seen.contains(*p) && !p.components().any(|c| c.as_os_str() == ".git"))
+            .filter(|p| {
+                p.starts_with(root)
+                    && !seen.contains(*p)
+                    && !p.components().any(|c| c.as_os_str() == ".git")
+            })
             .collect();
         use rayon::prelude::*;
         missed.par_iter().for_each(|p| {
@@ -144,7 +148,9 @@ fn read_and_visit(
 fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut data = Vec::new();
-    std::fs::File::open(path)?.take(cap).read_to_end(&mut data)?;
+    std::fs::File::open(path)?
+        .take(cap)
+        .read_to_end(&mut data)?;
     Ok(data)
 }
 
@@ -176,7 +182,10 @@ fn short_error(err: &ignore::Error) -> String {
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => short_error(err),
         ignore::Error::Loop { ancestor, .. } => {
-            format!("symlink loop (points back to {}); not followed", ancestor.display())
+            format!(
+                "symlink loop (points back to {}); not followed",
+                ancestor.display()
+            )
         }
         other => other.to_string(),
     }

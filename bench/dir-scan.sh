@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Side-by-side directory scan: keyhound vs gitleaks (`dir`) vs kingfisher (no history, no
+# validation), on a few hundred MB of real third-party source with freshly generated keys planted.
+#
+#   bench/dir-scan.sh [RUNS]        (default 5 runs per tool, interleaved)
+#
+# Needs: ../shared/peers/install.sh .peers (gitleaks, kingfisher), python3, /usr/bin/time.
+# Prints a markdown table of median wall time, peak RSS and ratios; see bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+work=bench/work
+corpus="$work/corpus"
+peers=.peers/bin
+[ -x "$peers/gitleaks" ] && [ -x "$peers/kingfisher" ] || bash ../shared/peers/install.sh .peers >/dev/null
+
+cargo build --release -q
+kh=target/release/keyhound
+
+if [ ! -d "$corpus" ]; then
+  mkdir -p "$corpus"
+  # Real code nobody here wrote: crate sources from the cargo registry and CPython's stdlib.
+  cp -r "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/. "$corpus/crates/"
+  py=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+  rsync -a --exclude site-packages --exclude __pycache__ "$py/" "$corpus/python-stdlib/" 2>/dev/null \
+    || cp -r "$py" "$corpus/python-stdlib"
+  rm -rf "$corpus/python-stdlib/site-packages"
+  python3 bench/plant.py "$corpus"
+fi
+size=$(du -sm "$corpus" | cut -f1)
+files=$(find "$corpus" -type f | wc -l)
+echo "corpus: $size MB, $files files, $(python3 -c "import json;print(len(json.load(open('$work/planted.json'))))") planted keys"
+
+# name -> command (report to $work/out.<name>.json)
+declare -A cmd=(
+  [keyhound]="$kh scan $corpus --format json --output $work/out.keyhound.json --quiet"
+  [gitleaks]="$peers/gitleaks dir $corpus --no-banner --log-level error --exit-code 0 --report-format json --report-path $work/out.gitleaks.json"
+  [kingfisher]="$peers/kingfisher scan $corpus --git-history none --no-validate --format json --output $work/out.kingfisher.json --no-update-check"
+)
+tools=(keyhound gitleaks kingfisher)
+
+for t in "${tools[@]}"; do : >"$work/times.$t"; done
+for i in $(seq 1 "$runs"); do
+  for t in "${tools[@]}"; do
+    /usr/bin/time -f "%e %M" -o "$work/time.tmp" ${cmd[$t]} >/dev/null 2>"$work/stderr.$t" || true
+    cat "$work/time.tmp" >>"$work/times.$t"
+  done
+done
+
+python3 - "$work" "${tools[@]}" <<'PY'
+import json, statistics, sys, os
+work, tools = sys.argv[1], sys.argv[2:]
+planted = json.load(open(os.path.join(work, "planted.json")))
+med = {}
+for t in tools:
+    rows = [l.split() for l in open(os.path.join(work, "times." + t)) if l.strip()]
+    med[t] = (statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows) / 1024)
+def found(t):
+    text = open(os.path.join(work, "out.%s.json" % t), errors="replace").read()
+    return sum(1 for p in planted if p["path"].split("/")[0] + "/" in text)
+print("| tool | median wall (s) | peak RSS (MiB) | wall vs gitleaks | wall vs kingfisher | RSS vs gitleaks | RSS vs kingfisher | planted keys found |")
+print("|---|---|---|---|---|---|---|---|")
+for t in tools:
+    w, m = med[t]
+    print("| %s | %.2f | %.0f | %.2f× | %.2f× | %.2f× | %.2f× | %d/%d |" % (
+        t, w, m, w / med["gitleaks"][0], w / med["kingfisher"][0], m / med["gitleaks"][1], m / med["kingfisher"][1], found(t), len(planted)))
+PY
