@@ -142,7 +142,8 @@ pub fn is_hash_list(path: &str) -> bool {
 /// Every tag the path alone implies.
 pub fn tags_for_path(path: &str) -> Vec<Tag> {
     let mut tags = Vec::new();
-    let checks: [(fn(&str) -> bool, Tag); 7] = [
+    type Check = fn(&str) -> bool;
+    let checks: [(Check, Tag); 7] = [
         (is_dotenv, Tag::Dotenv),
         (is_client_bundle, Tag::ClientBundle),
         (is_source_map, Tag::SourceMap),

@@ -124,7 +124,7 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
     let has_upper = b.iter().any(u8::is_ascii_uppercase);
     let has_lower = b.iter().any(u8::is_ascii_lowercase);
     // Identifiers and words: `my_password_field`, `SECRET_NAME`, `tokenizer`.
-    if !has_digit && !(has_upper && has_lower) {
+    if !(has_digit || (has_upper && has_lower)) {
         return true;
     }
     // Dotted paths, file names and URLs are configuration, not secrets.
