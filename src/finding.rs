@@ -291,20 +291,22 @@ impl Finding {
 pub fn locate(hay: &[u8], offsets: &[usize]) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(offsets.len());
     let (mut line, mut line_start, mut pos) = (1usize, 0usize, 0usize);
+    // Characters counted so far on the current line, up to `col_pos`: several matches on one
+    // multi-megabyte minified line are counted incrementally, not each from the line start.
+    let (mut col_pos, mut col) = (0usize, 1usize);
+    let chars = |b: &[u8]| b.iter().filter(|&&c| (c as i8) >= -0x40).count();
     for &off in offsets {
-        let off = off.min(hay.len());
-        if off >= pos {
-            for nl in memchr::memchr_iter(b'\n', &hay[pos..off]) {
-                line += 1;
-                line_start = pos + nl + 1;
-            }
-            pos = off;
+        let off = off.min(hay.len()).max(pos);
+        if let Some(last_nl) = memchr::memrchr(b'\n', &hay[pos..off]) {
+            line += memchr::memchr_iter(b'\n', &hay[pos..off]).count();
+            line_start = pos + last_nl + 1;
         }
-        let col = hay[line_start..off.max(line_start)]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count()
-            + 1;
+        pos = off;
+        if col_pos < line_start {
+            (col_pos, col) = (line_start, 1);
+        }
+        col += chars(&hay[col_pos..off]);
+        col_pos = off;
         out.push((line, col));
     }
     out
@@ -335,6 +337,19 @@ mod tests {
         let x = hay.iter().position(|&b| b == b'x').unwrap();
         let z = hay.len() - 1;
         assert_eq!(locate(hay, &[0, x, z]), vec![(1, 1), (2, 4), (4, 1)]);
+        // Several matches on one line are counted incrementally.
+        assert_eq!(
+            locate("aé cd éf".as_bytes(), &[1, 4, 8]),
+            vec![(1, 2), (1, 4), (1, 7)]
+        );
+        assert_eq!(
+            locate(
+                b"x
+y",
+                &[2, 2]
+            ),
+            vec![(2, 1), (2, 1)]
+        );
     }
 
     #[test]
