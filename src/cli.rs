@@ -186,6 +186,10 @@ pub struct ScanArgs {
     /// Always exit 0 when the scan ran (findings are still reported).
     #[arg(long, help_heading = "Suppression")]
     pub exit_zero: bool,
+
+    /// SARIF: keep at most N results, the most severe first (GitHub code scanning accepts 25,000).
+    #[arg(long, value_name = "N", default_value_t = 25_000)]
+    pub sarif_max_results: usize,
 }
 
 #[derive(Debug, Args)]

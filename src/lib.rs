@@ -3,13 +3,17 @@
 //! Pipeline (data flows one way): [`source`] -> [`detect`] -> [`context`] -> report
 //! ([`report`]); [`scan`] wires the stages together, [`cli`] and `main.rs` drive it.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod detect;
 pub mod diag;
 pub mod finding;
+pub mod hook;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 pub mod testkeys;

@@ -1,25 +1,31 @@
 //! The `keyhound` binary: parse arguments, call the library, map outcomes to exit codes
 //! (0 nothing found, 1 findings, 2 error).
 
-use clap::Parser;
-use keyhound::cli::{Cli, Command, RulesArgs, RulesFormat, ScanArgs};
+use clap::{CommandFactory, FromArgMatches, Parser};
+use keyhound::cli::{BaselineCommand, BaselineCreateArgs, Cli, Command, InstallHookArgs, RulesArgs, RulesFormat, ScanArgs};
 use keyhound::detect::Engine;
 use keyhound::diag::Warnings;
 use keyhound::report::{self, ReportContext};
 use keyhound::rules;
 use keyhound::scan::{self, ScanOptions};
+use keyhound::{baseline, config, hook, suppress};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // Whether --max-file-size was given (else .keyhound.toml's [scan] max_file_size applies).
+    let size_given = matches.subcommand_matches("scan").is_some_and(|m| {
+        m.value_source("max_file_size") == Some(clap::parser::ValueSource::CommandLine)
+    });
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(args, size_given),
         Command::Rules(args) => run_rules(args),
-        // Implemented by the baseline / hook / doctor work (issues 5 and 6).
-        Command::Baseline(_) | Command::InstallHook(_) | Command::Doctor(_) => {
-            Err("this command is not implemented yet".to_string())
-        }
+        Command::Baseline(BaselineCommand::Create(args)) => run_baseline_create(args),
+        Command::InstallHook(args) => run_install_hook(args),
+        // Implemented by the doctor work (issue 5).
+        Command::Doctor(_) => Err("this command is not implemented yet".to_string()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -30,9 +36,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_scan(args: ScanArgs) -> Result<u8, String> {
-    let warnings = Warnings::new(args.quiet);
-    let engine = Engine::new(rules::builtin_rules())?;
+/// Loads the config (filling in `args` from its `[scan]` defaults), scans, and applies the
+/// allowlists and the baseline (unless `use_baseline` is false).
+fn scan_and_suppress(
+    args: &mut ScanArgs,
+    size_given: bool,
+    use_baseline: bool,
+    warnings: &Warnings,
+) -> Result<scan::ScanResult, String> {
+    let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
+    cfg.apply_defaults(args, size_given)?;
+    let base = match (&args.baseline, use_baseline) {
+        (Some(p), true) => Some(baseline::Baseline::load(p)?),
+        _ => None,
+    };
+    let engine = Engine::new(cfg.rules.clone())?;
     let opts = ScanOptions {
         paths: args.paths.clone(),
         follow: args.follow,
@@ -40,8 +58,17 @@ fn run_scan(args: ScanArgs) -> Result<u8, String> {
         max_file_size: args.max_file_size,
         threads: args.threads,
         archives: !args.no_archives,
+        inline_allow: !args.no_inline_allow,
     };
-    let result = scan::run(&engine, &opts, &warnings)?;
+    let mut result = scan::run(&engine, &opts, warnings)?;
+    let (kept, _) = suppress::apply(std::mem::take(&mut result.findings), &cfg.allowlist, base.as_ref());
+    result.findings = kept;
+    Ok(result)
+}
+
+fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
+    let warnings = Warnings::new(args.quiet);
+    let result = scan_and_suppress(&mut args, size_given, true, &warnings)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: args.no_redact,
@@ -52,10 +79,61 @@ fn run_scan(args: ScanArgs) -> Result<u8, String> {
         commits: 0,
         blobs: 0,
     };
-    write_report(args.output.as_deref(), |out| {
-        report::render(args.format, &result.findings, &ctx, out)
+    write_report(args.output.as_deref(), |out| match args.format {
+        report::Format::Sarif => {
+            let limits = report::sarif::Limits {
+                max_results: args.sarif_max_results,
+                ..Default::default()
+            };
+            report::sarif::render_limited(&result.findings, &ctx, limits, &warnings, out)
+        }
+        format => report::render(format, &result.findings, &ctx, out),
     })?;
-    Ok(if result.findings.is_empty() { 0 } else { 1 })
+    if !result.findings.is_empty() && args.format == report::Format::Human && !args.quiet {
+        eprintln!("\n{}", suppress::ALLOW_HINT);
+    }
+    let policy = suppress::ExitPolicy {
+        fail_on: args.fail_on,
+        exit_zero: args.exit_zero,
+        strict: args.strict,
+    };
+    Ok(policy.exit_code(&result.findings, warnings.count()))
+}
+
+fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {
+    // The same scan as `keyhound scan PATH` (config, allowlists, inline allow), without a baseline.
+    let mut argv: Vec<std::ffi::OsString> = vec!["keyhound".into(), "scan".into(), a.path.clone().into()];
+    if a.no_history {
+        argv.push("--no-history".into());
+    }
+    if let Some(c) = &a.config {
+        argv.extend(["--config".into(), c.clone().into_os_string()]);
+    }
+    let Command::Scan(mut args) = Cli::try_parse_from(argv).map_err(|e| e.to_string())?.command else {
+        unreachable!("parsed a scan command")
+    };
+    let warnings = Warnings::new(false);
+    let result = scan_and_suppress(&mut args, false, false, &warnings)?;
+    let n = baseline::write(&a.output, &result.findings)?;
+    eprintln!(
+        "keyhound: wrote {n} finding{} to {}; use it with `keyhound scan --baseline {}`",
+        if n == 1 { "" } else { "s" },
+        a.output.display(),
+        a.output.display()
+    );
+    Ok(0)
+}
+
+fn run_install_hook(a: InstallHookArgs) -> Result<u8, String> {
+    match hook::install(&a.path, a.force)? {
+        hook::Installed::New(p) => eprintln!("keyhound: installed {}", p.display()),
+        hook::Installed::Updated(p) => eprintln!("keyhound: updated {}", p.display()),
+        hook::Installed::Replaced(p, b) => {
+            eprintln!("keyhound: installed {} (the previous hook is saved as {})", p.display(), b.display())
+        }
+    }
+    eprintln!("keyhound: every `git commit` now runs `keyhound scan --staged`");
+    Ok(0)
 }
 
 /// Writes a report to `path`, or to stdout.

@@ -22,6 +22,8 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Open archives and scan their members.
     pub archives: bool,
+    /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
+    pub inline_allow: bool,
 }
 
 impl Default for ScanOptions {
@@ -33,6 +35,7 @@ impl Default for ScanOptions {
             max_file_size: 25 << 20,
             threads: 0,
             archives: true,
+            inline_allow: true,
         }
     }
 }
@@ -143,6 +146,9 @@ impl<'a> Scanner<'a> {
         let mut out = Vec::with_capacity(matches.len());
         for (k, &i) in order.iter().enumerate() {
             let m = &matches[i];
+            if self.opts.inline_allow && crate::suppress::inline_allowed(blob.data, m.span.clone()) {
+                continue;
+            }
             let rule = &self.engine.rules()[m.rule];
             let (line, column) = positions[k];
             let mut f = Finding::for_secret(

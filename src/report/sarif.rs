@@ -34,9 +34,95 @@ fn uri(path: &str) -> String {
 }
 
 pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
-    let doc = sarif_log(findings, ctx);
+    render_limited(findings, ctx, Limits::default(), &crate::diag::Warnings::new(false), out)
+}
+
+/// GitHub code scanning's upload limits (one run per file is how keyhound always writes).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Results per run (GitHub: 25,000).
+    pub max_results: usize,
+    /// Size of the gzip-compressed file (GitHub: 10 MB).
+    pub max_gzip_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_results: 25_000,
+            max_gzip_bytes: 10_000_000,
+        }
+    }
+}
+
+/// Renders SARIF within `limits`: past them, keeps the most important findings (live keys, then
+/// the most severe) and warns about what was dropped.
+pub fn render_limited(
+    findings: &[Finding],
+    ctx: &ReportContext,
+    limits: Limits,
+    warnings: &crate::diag::Warnings,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (doc, dropped) = limited_log(findings, ctx, limits);
+    if let Some(msg) = dropped {
+        warnings.warn("SARIF", msg);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+fn gzip_size(doc: &Value) -> usize {
+    use flate2::{write::GzEncoder, Compression};
+    let raw = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    let _ = gz.write_all(&raw);
+    gz.finish().map_or(raw.len(), |v| v.len())
+}
+
+fn raw_size(doc: &Value) -> usize {
+    serde_json::to_vec_pretty(doc).map_or(0, |v| v.len())
+}
+
+/// The SARIF log within `limits`, and a warning when findings had to be dropped.
+pub fn limited_log(findings: &[Finding], ctx: &ReportContext, limits: Limits) -> (Value, Option<String>) {
+    let n = findings.len();
+    let live = |f: &Finding| f.verification.as_ref().is_some_and(|v| v.status.is_live());
+    let mut priority: Vec<usize> = (0..n).collect();
+    priority.sort_by_key(|&i| (!live(&findings[i]), std::cmp::Reverse(findings[i].severity), i));
+    let mut keep = n.min(limits.max_results);
+    loop {
+        let mut kept: Vec<usize> = priority[..keep].to_vec();
+        kept.sort_unstable();
+        let subset: Vec<Finding> = kept.iter().map(|&i| findings[i].clone()).collect();
+        let mut doc = sarif_log(&subset, ctx);
+        let size = if raw_size(&doc) <= limits.max_gzip_bytes { 0 } else { gzip_size(&doc) };
+        if keep == 0 || size <= limits.max_gzip_bytes {
+            if keep == n {
+                return (doc, None);
+            }
+            let mut dropped: BTreeMap<Severity, usize> = BTreeMap::new();
+            for &i in &priority[keep..] {
+                *dropped.entry(findings[i].severity).or_default() += 1;
+            }
+            let by_sev: Vec<String> = dropped.iter().rev().map(|(s, c)| format!("{c} {s}")).collect();
+            doc["runs"][0]["properties"] = json!({
+                "keyhound": { "truncated": true, "findings": n, "results": keep }
+            });
+            let msg = format!(
+                "{n} findings exceed GitHub code scanning's limits ({} results, {} MB gzipped); \
+                 the SARIF holds the {keep} most severe, {} left out ({}); see the JSON report for all",
+                limits.max_results,
+                limits.max_gzip_bytes / 1_000_000,
+                n - keep,
+                by_sev.join(", ")
+            );
+            return (doc, Some(msg));
+        }
+        // Shrink in proportion, with a margin, until it fits.
+        let next = (keep as f64 * limits.max_gzip_bytes as f64 / size as f64 * 0.9) as usize;
+        keep = next.min(keep - 1);
+    }
 }
 
 /// The SARIF log as a JSON value.
@@ -114,6 +200,68 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
             "columnKind": "unicodeCodePoints",
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Origin;
+    use crate::rules::builtin_rules;
+
+    fn findings(n: usize) -> Vec<Finding> {
+        let rule = &builtin_rules()[0];
+        (0..n)
+            .map(|i| {
+                let mut f = Finding::for_secret(rule, &format!("value-{i:06}-padding-padding"), "a.txt", i + 1, 1, Origin::WorkingTree);
+                f.severity = if i % 3 == 0 { Severity::Critical } else { Severity::Low };
+                f
+            })
+            .collect()
+    }
+
+    fn ctx() -> ReportContext {
+        ReportContext {
+            no_redact: false,
+            color: false,
+            files: 1,
+            bytes: 1,
+            elapsed: std::time::Duration::ZERO,
+            commits: 0,
+            blobs: 0,
+        }
+    }
+
+    #[test]
+    fn truncates_by_severity_past_the_result_limit() {
+        let fs = findings(10);
+        let limits = Limits { max_results: 4, ..Limits::default() };
+        let (doc, warn) = limited_log(&fs, &ctx(), limits);
+        let results = doc["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4);
+        // The 4 critical ones (0, 3, 6, 9), in report order.
+        let lines: Vec<u64> = results
+            .iter()
+            .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, [1, 4, 7, 10]);
+        let warn = warn.unwrap();
+        assert!(warn.contains("6 low"), "{warn}");
+        assert_eq!(doc["runs"][0]["properties"]["keyhound"]["findings"], 10);
+        assert!(limited_log(&fs, &ctx(), Limits::default()).1.is_none());
+    }
+
+    #[test]
+    fn truncates_past_the_size_limit() {
+        let fs = findings(3000);
+        let full = gzip_size(&sarif_log(&fs, &ctx()));
+        let limits = Limits { max_results: 25_000, max_gzip_bytes: full / 3 };
+        let (doc, warn) = limited_log(&fs, &ctx(), limits);
+        assert!(warn.is_some());
+        assert!(gzip_size(&doc) <= full / 3);
+        let kept = doc["runs"][0]["results"].as_array().unwrap().len();
+        assert!(kept > 500 && kept < 1000, "{kept}");
+        assert!(doc["runs"][0]["results"].as_array().unwrap().iter().all(|r| r["level"] == "error"));
+    }
 }
 
 /// `openai-project-key` -> `OpenaiProjectKey` (SARIF rule `name`).

@@ -1,0 +1,369 @@
+//! `.keyhound.toml`: custom rules, disabled rules, allowlists, severity overrides and default
+//! scan options. Found at the scan root (or the top of its git work tree), or given with
+//! `--config FILE`. Every mistake is an error naming the file and line, raised at start-up.
+//!
+//! ```toml
+//! disabled_rules = ["generic-api-key"]
+//!
+//! [scan]                      # defaults for `keyhound scan`; command-line flags win
+//! max_file_size = "10M"
+//! no_history = true
+//! no_archives = false
+//! fail_on = "high"
+//! baseline = ".keyhound-baseline.json"   # relative to this file
+//!
+//! [allowlist]
+//! paths = ["tests/fixtures/**", "**/*.snap"]   # globs on the reported path
+//! regexes = ['^sk-proj-0{20}']                 # on the secret
+//! stopwords = ["example", "dummy"]             # substrings of the secret
+//!
+//! [severity]
+//! generic-api-key = "low"
+//!
+//! [[rules]]                   # same format as the built-in rules/*.toml
+//! id = "acme-token"
+//! ...
+//! ```
+
+use crate::detect::Engine;
+use crate::rules::{self, Rule, Severity};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The file name looked for at the scan root.
+pub const FILE_NAME: &str = ".keyhound.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: Vec<Spanned<Rule>>,
+    #[serde(default)]
+    disabled_rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    allowlist: RawAllowlist,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Severity>,
+    #[serde(default)]
+    scan: ScanDefaults,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllowlist {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    regexes: Vec<Spanned<String>>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+/// `[scan]`: defaults for options the command line can also set (the command line wins).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanDefaults {
+    /// Like `--max-file-size`: bytes, or a string with a K/M/G suffix.
+    #[serde(default)]
+    pub max_file_size: Option<SizeValue>,
+    /// Like `--no-history`.
+    #[serde(default)]
+    pub no_history: bool,
+    /// Like `--no-archives`.
+    #[serde(default)]
+    pub no_archives: bool,
+    /// Like `--fail-on`.
+    #[serde(default)]
+    pub fail_on: Option<Severity>,
+    /// Like `--baseline`; relative to the config file's directory.
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
+}
+
+/// `max_file_size = 1048576` or `max_file_size = "1M"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SizeValue {
+    Bytes(u64),
+    Text(String),
+}
+
+/// Allowlists from `[allowlist]`, compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Allowlist {
+    pub paths: Option<GlobSet>,
+    pub regexes: Vec<regex::Regex>,
+    pub stopwords: Vec<String>,
+}
+
+impl Allowlist {
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_none() && self.regexes.is_empty() && self.stopwords.is_empty()
+    }
+
+    /// Whether a finding at `path` with `secret` is allowed (dropped from the report).
+    pub fn allows(&self, path: &str, secret: Option<&str>) -> bool {
+        if self.paths.as_ref().is_some_and(|g| g.is_match(path)) {
+            return true;
+        }
+        let Some(secret) = secret else { return false };
+        if self.regexes.iter().any(|r| r.is_match(secret)) {
+            return true;
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
+    }
+}
+
+/// A loaded configuration, checked and compiled.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where it came from (`None`: no config file).
+    pub path: Option<PathBuf>,
+    /// Built-in rules merged with the user's, disabled ones removed, severities overridden.
+    pub rules: Vec<Rule>,
+    pub allowlist: Allowlist,
+    pub scan: ScanDefaults,
+}
+
+impl Config {
+    /// Built-in rules only, no allowlists.
+    pub fn builtin() -> Config {
+        Config {
+            rules: rules::builtin_rules(),
+            ..Config::default()
+        }
+    }
+
+    /// `[scan] max_file_size` in bytes.
+    pub fn max_file_size(&self) -> Result<Option<u64>, String> {
+        match &self.scan.max_file_size {
+            None => Ok(None),
+            Some(SizeValue::Bytes(n)) => Ok(Some(*n)),
+            Some(SizeValue::Text(s)) => crate::cli::parse_size(s)
+                .map(Some)
+                .map_err(|e| format!("{}: [scan] max_file_size: {e}", self.display_path())),
+        }
+    }
+
+    /// `[scan] baseline`, resolved against the config file's directory.
+    pub fn baseline(&self) -> Option<PathBuf> {
+        let b = self.scan.baseline.as_ref()?;
+        let dir = self.path.as_ref().and_then(|p| p.parent()).unwrap_or(Path::new(""));
+        Some(dir.join(b))
+    }
+
+    /// Fills in `args` from `[scan]` where the command line did not say otherwise.
+    /// `max_file_size_given`: whether `--max-file-size` was on the command line.
+    pub fn apply_defaults(&self, args: &mut crate::cli::ScanArgs, max_file_size_given: bool) -> Result<(), String> {
+        if !max_file_size_given {
+            if let Some(n) = self.max_file_size()? {
+                args.max_file_size = n;
+            }
+        }
+        // `no_history` yields to an explicit choice of what to scan in git.
+        if self.scan.no_history && !args.staged && !args.history_only && args.range.is_none() {
+            args.no_history = true;
+        }
+        args.no_archives |= self.scan.no_archives;
+        if args.fail_on.is_none() {
+            args.fail_on = self.scan.fail_on;
+        }
+        if args.baseline.is_none() {
+            args.baseline = self.baseline();
+        }
+        Ok(())
+    }
+
+    fn display_path(&self) -> String {
+        self.path.as_ref().map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string())
+    }
+}
+
+/// Finds the config for a scan of `root`: `root/.keyhound.toml` (for a file, its directory's),
+/// else the one at the top of the git work tree that holds `root`.
+pub fn discover(root: &Path) -> Option<PathBuf> {
+    let dir = if root.is_dir() { root.to_path_buf() } else { root.parent()?.to_path_buf() };
+    let here = dir.join(FILE_NAME);
+    if here.is_file() {
+        return Some(here);
+    }
+    let repo = git2::Repository::discover(&dir).ok()?;
+    let top = repo.workdir()?.join(FILE_NAME);
+    top.is_file().then_some(top)
+}
+
+/// Loads the config named by `--config` (must exist), or the one [`discover`]ed for `root`, or
+/// none (built-in rules only).
+pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Config, String> {
+    let path = match explicit {
+        Some(p) => {
+            if !p.is_file() {
+                return Err(format!("{}: config file not found", p.display()));
+            }
+            p.to_path_buf()
+        }
+        None => match discover(root) {
+            Some(p) => p,
+            None => return Ok(Config::builtin()),
+        },
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut cfg = parse(&path.display().to_string(), &text)?;
+    cfg.path = Some(path);
+    Ok(cfg)
+}
+
+/// A regex parse error (which draws the pattern and a caret over several lines) as one line:
+/// `... regex parse error: unclosed character class at column 6 of "(acme_[a-z"`.
+fn one_line(e: &str) -> String {
+    let lines: Vec<&str> = e.lines().collect();
+    let caret = lines.iter().position(|l| l.trim_start().starts_with('^'));
+    match (caret, lines.last()) {
+        (Some(c), Some(last)) if c >= 1 && lines.len() > c + 1 => {
+            let pattern = lines[c - 1];
+            let indent = pattern.len() - pattern.trim_start().len();
+            let col = lines[c].find('^').unwrap_or(indent).saturating_sub(indent) + 1;
+            let head = lines[..c - 1].join(" ");
+            let what = last.trim().trim_start_matches("error: ");
+            format!("{} {what} at column {col} of {:?}", head.trim_end(), pattern.trim_start())
+        }
+        _ => lines.join(" "),
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Parses and checks a config file's text; `name` is used in error messages.
+pub fn parse(name: &str, text: &str) -> Result<Config, String> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| rules::toml_error(name, text, &e))?;
+    let at = |span: std::ops::Range<usize>| format!("{name}:{}", line_of(text, span.start));
+
+    // User rules: each is checked and compiled on its own, so an error points at its table.
+    let mut user = Vec::with_capacity(raw.rules.len());
+    for r in raw.rules {
+        let span = r.span();
+        let rule = r.into_inner();
+        Engine::new(vec![rule.clone()])
+            .and_then(|e| e.compile_all())
+            .map_err(|e| format!("{}: {}", at(span.clone()), one_line(&e)))?;
+        user.push((span, rule));
+    }
+    let mut seen = std::collections::HashMap::new();
+    for (span, r) in &user {
+        if let Some(first) = seen.insert(r.id.clone(), span.clone()) {
+            return Err(format!(
+                "{}: rule id '{}' is defined twice (first at line {})",
+                at(span.clone()),
+                r.id,
+                line_of(text, first.start)
+            ));
+        }
+    }
+    let mut all = rules::merge_rules(rules::builtin_rules(), user.into_iter().map(|(_, r)| r).collect(), &[])
+        .map_err(|e| format!("{name}: {e}"))?;
+
+    for d in &raw.disabled_rules {
+        let before = all.len();
+        all.retain(|r| r.id != *d.get_ref());
+        if all.len() == before {
+            return Err(format!(
+                "{}: disabled_rules names '{}', which is not a rule id (see `keyhound rules`)",
+                at(d.span()),
+                d.get_ref()
+            ));
+        }
+    }
+    for (id, sev) in &raw.severity {
+        match all.iter_mut().find(|r| r.id == *id.get_ref()) {
+            Some(r) => r.severity = *sev,
+            None => {
+                let disabled = raw.disabled_rules.iter().any(|d| d.get_ref() == id.get_ref());
+                let why = if disabled { " (it is disabled)" } else { "" };
+                return Err(format!(
+                    "{}: [severity] names '{}', which is not a rule id{why} (see `keyhound rules`)",
+                    at(id.span()),
+                    id.get_ref()
+                ));
+            }
+        }
+    }
+
+    let mut allowlist = Allowlist::default();
+    if !raw.allowlist.paths.is_empty() {
+        let mut b = GlobSetBuilder::new();
+        for g in &raw.allowlist.paths {
+            let glob = Glob::new(g.get_ref())
+                .map_err(|e| format!("{}: [allowlist] paths: bad glob: {e}", at(g.span())))?;
+            b.add(glob);
+            // `dir` also covers everything under it.
+            if !g.get_ref().ends_with("**") {
+                if let Ok(under) = Glob::new(&format!("{}/**", g.get_ref().trim_end_matches('/'))) {
+                    b.add(under);
+                }
+            }
+        }
+        allowlist.paths = Some(b.build().map_err(|e| format!("{name}: [allowlist] paths: {e}"))?);
+    }
+    for r in &raw.allowlist.regexes {
+        let re = regex::Regex::new(r.get_ref()).map_err(|e| {
+            format!("{}: [allowlist] regexes: invalid regex {:?}: {}", at(r.span()), r.get_ref(), one_line(&e.to_string()))
+        })?;
+        allowlist.regexes.push(re);
+    }
+    for w in raw.allowlist.stopwords {
+        if w.trim().is_empty() {
+            return Err(format!("{name}: [allowlist] stopwords: an empty stopword would allow everything"));
+        }
+        allowlist.stopwords.push(w.to_ascii_lowercase());
+    }
+
+    let cfg = Config {
+        path: None,
+        rules: all,
+        allowlist,
+        scan: raw.scan,
+    };
+    cfg.max_file_size().map_err(|e| e.replacen(FILE_NAME, name, 1))?;
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_the_builtin_rules() {
+        let c = parse("k.toml", "").unwrap();
+        assert_eq!(c.rules.len(), rules::builtin_rules().len());
+        assert!(c.allowlist.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let e = parse("k.toml", "\n[allowlist]\npath = [\"a\"]\n").unwrap_err();
+        assert!(e.starts_with("k.toml:3:"), "{e}");
+        let e = parse("k.toml", "[scan]\nmax_file_size = \"lots\"\n").unwrap_err();
+        assert!(e.contains("max_file_size") && e.contains("k.toml"), "{e}");
+    }
+
+    #[test]
+    fn allowlist_matches_paths_regexes_stopwords() {
+        let c = parse(
+            "k.toml",
+            "[allowlist]\npaths = [\"fixtures\", \"**/*.snap\"]\nregexes = ['^abc']\nstopwords = [\"Dummy\"]\n",
+        )
+        .unwrap();
+        let a = &c.allowlist;
+        assert!(a.allows("fixtures/x/y.txt", None));
+        assert!(a.allows("src/a.snap", None));
+        assert!(!a.allows("src/a.rs", Some("zzz")));
+        assert!(a.allows("src/a.rs", Some("abcdef")));
+        assert!(a.allows("src/a.rs", Some("xxDUMMYxx")));
+    }
+}
