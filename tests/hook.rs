@@ -92,7 +92,7 @@ fn refuses_to_overwrite_a_foreign_hook_without_force() {
         .assert()
         .code(0)
         .stderr(contains("pre-commit.keyhound-backup"));
-    assert!(std::fs::read_to_string(&hook).unwrap().contains("keyhound scan --staged"));
+    assert!(std::fs::read_to_string(&hook).unwrap().contains("keyhound pre-commit hook"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join(".git/hooks/pre-commit.keyhound-backup")).unwrap(),
         "#!/bin/sh\necho mine\n"
