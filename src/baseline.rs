@@ -91,7 +91,9 @@ pub fn render(findings: &[Finding]) -> String {
             "secret": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
         })
         .to_string();
-        entries.entry((f.path.clone(), f.rule_id.clone(), fp)).or_insert(line);
+        entries
+            .entry((f.path.clone(), f.rule_id.clone(), fp))
+            .or_insert(line);
     }
     let mut out = format!("{{\n  \"keyhound_baseline\": {VERSION},\n  \"findings\": [");
     let n = entries.len();
@@ -127,7 +129,11 @@ mod tests {
     fn round_trip_sorted_deduplicated_redacted() {
         let s1 = "not-a-key-but-long-enough-value-one";
         let s2 = "not-a-key-but-long-enough-value-two";
-        let fs = vec![finding("z.txt", s1), finding("a.txt", s2), finding("z.txt", s1)];
+        let fs = vec![
+            finding("z.txt", s1),
+            finding("a.txt", s2),
+            finding("z.txt", s1),
+        ];
         let text = render(&fs);
         assert!(!text.contains(s1) && !text.contains(s2));
         assert!(text.find("a.txt").unwrap() < text.find("z.txt").unwrap());
@@ -136,7 +142,10 @@ mod tests {
         assert_eq!(b.len(), 2);
         assert!(b.contains(&finding("a.txt", s2)));
         assert!(!b.contains(&finding("a.txt", s1)));
-        assert_eq!(render(&[]), "{\n  \"keyhound_baseline\": 1,\n  \"findings\": []\n}\n");
+        assert_eq!(
+            render(&[]),
+            "{\n  \"keyhound_baseline\": 1,\n  \"findings\": []\n}\n"
+        );
         assert!(Baseline::parse("b.json", &render(&[])).unwrap().is_empty());
     }
 

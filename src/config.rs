@@ -152,13 +152,21 @@ impl Config {
     /// `[scan] baseline`, resolved against the config file's directory.
     pub fn baseline(&self) -> Option<PathBuf> {
         let b = self.scan.baseline.as_ref()?;
-        let dir = self.path.as_ref().and_then(|p| p.parent()).unwrap_or(Path::new(""));
+        let dir = self
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .unwrap_or(Path::new(""));
         Some(dir.join(b))
     }
 
     /// Fills in `args` from `[scan]` where the command line did not say otherwise.
     /// `max_file_size_given`: whether `--max-file-size` was on the command line.
-    pub fn apply_defaults(&self, args: &mut crate::cli::ScanArgs, max_file_size_given: bool) -> Result<(), String> {
+    pub fn apply_defaults(
+        &self,
+        args: &mut crate::cli::ScanArgs,
+        max_file_size_given: bool,
+    ) -> Result<(), String> {
         if !max_file_size_given {
             if let Some(n) = self.max_file_size()? {
                 args.max_file_size = n;
@@ -179,14 +187,20 @@ impl Config {
     }
 
     fn display_path(&self) -> String {
-        self.path.as_ref().map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string())
+        self.path
+            .as_ref()
+            .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string())
     }
 }
 
 /// Finds the config for a scan of `root`: `root/.keyhound.toml` (for a file, its directory's),
 /// else the one at the top of the git work tree that holds `root`.
 pub fn discover(root: &Path) -> Option<PathBuf> {
-    let dir = if root.is_dir() { root.to_path_buf() } else { root.parent()?.to_path_buf() };
+    let dir = if root.is_dir() {
+        root.to_path_buf()
+    } else {
+        root.parent()?.to_path_buf()
+    };
     let here = dir.join(FILE_NAME);
     if here.is_file() {
         return Some(here);
@@ -229,14 +243,22 @@ fn one_line(e: &str) -> String {
             let col = lines[c].find('^').unwrap_or(indent).saturating_sub(indent) + 1;
             let head = lines[..c - 1].join(" ");
             let what = last.trim().trim_start_matches("error: ");
-            format!("{} {what} at column {col} of {:?}", head.trim_end(), pattern.trim_start())
+            format!(
+                "{} {what} at column {col} of {:?}",
+                head.trim_end(),
+                pattern.trim_start()
+            )
         }
         _ => lines.join(" "),
     }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Parses and checks a config file's text; `name` is used in error messages.
@@ -265,8 +287,12 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
             ));
         }
     }
-    let mut all = rules::merge_rules(rules::builtin_rules(), user.into_iter().map(|(_, r)| r).collect(), &[])
-        .map_err(|e| format!("{name}: {e}"))?;
+    let mut all = rules::merge_rules(
+        rules::builtin_rules(),
+        user.into_iter().map(|(_, r)| r).collect(),
+        &[],
+    )
+    .map_err(|e| format!("{name}: {e}"))?;
 
     for d in &raw.disabled_rules {
         let before = all.len();
@@ -283,7 +309,10 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         match all.iter_mut().find(|r| r.id == *id.get_ref()) {
             Some(r) => r.severity = *sev,
             None => {
-                let disabled = raw.disabled_rules.iter().any(|d| d.get_ref() == id.get_ref());
+                let disabled = raw
+                    .disabled_rules
+                    .iter()
+                    .any(|d| d.get_ref() == id.get_ref());
                 let why = if disabled { " (it is disabled)" } else { "" };
                 return Err(format!(
                     "{}: [severity] names '{}', which is not a rule id{why} (see `keyhound rules`)",
@@ -308,17 +337,27 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
                 }
             }
         }
-        allowlist.paths = Some(b.build().map_err(|e| format!("{name}: [allowlist] paths: {e}"))?);
+        allowlist.paths = Some(
+            b.build()
+                .map_err(|e| format!("{name}: [allowlist] paths: {e}"))?,
+        );
     }
     for r in &raw.allowlist.regexes {
         let re = regex::Regex::new(r.get_ref()).map_err(|e| {
-            format!("{}: [allowlist] regexes: invalid regex {:?}: {}", at(r.span()), r.get_ref(), one_line(&e.to_string()))
+            format!(
+                "{}: [allowlist] regexes: invalid regex {:?}: {}",
+                at(r.span()),
+                r.get_ref(),
+                one_line(&e.to_string())
+            )
         })?;
         allowlist.regexes.push(re);
     }
     for w in raw.allowlist.stopwords {
         if w.trim().is_empty() {
-            return Err(format!("{name}: [allowlist] stopwords: an empty stopword would allow everything"));
+            return Err(format!(
+                "{name}: [allowlist] stopwords: an empty stopword would allow everything"
+            ));
         }
         allowlist.stopwords.push(w.to_ascii_lowercase());
     }
@@ -329,7 +368,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         allowlist,
         scan: raw.scan,
     };
-    cfg.max_file_size().map_err(|e| e.replacen(FILE_NAME, name, 1))?;
+    cfg.max_file_size()
+        .map_err(|e| e.replacen(FILE_NAME, name, 1))?;
     Ok(cfg)
 }
 

@@ -78,7 +78,8 @@ pub fn install(path: &Path, force: bool) -> Result<Installed, String> {
         backup = Some(b);
     }
     let exe = std::env::current_exe().ok();
-    std::fs::write(&hook, script(exe.as_deref())).map_err(|e| format!("{}: {e}", hook.display()))?;
+    std::fs::write(&hook, script(exe.as_deref()))
+        .map_err(|e| format!("{}: {e}", hook.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

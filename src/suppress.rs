@@ -12,9 +12,16 @@ use memchr::memmem;
 use std::ops::Range;
 
 /// Markers that allow a finding on the same line.
-pub const SAME_LINE: &[&str] = &["keyhound:allow", "gitleaks:allow", "pragma: allowlist secret"];
+pub const SAME_LINE: &[&str] = &[
+    "keyhound:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
 /// Markers that allow a finding on the next line.
-pub const NEXT_LINE: &[&str] = &["keyhound:allow-next-line", "pragma: allowlist nextline secret"];
+pub const NEXT_LINE: &[&str] = &[
+    "keyhound:allow-next-line",
+    "pragma: allowlist nextline secret",
+];
 
 /// How far from the secret (bytes, on the same line) a marker is looked for: a comment at the end
 /// of an ordinary line is found, a minified bundle's multi-megabyte line is not searched whole.
@@ -44,7 +51,9 @@ pub fn inline_allowed(data: &[u8], span: Range<usize>) -> bool {
     let prev_end = line_start - 1;
     let prev_start = memchr::memrchr(b'\n', &data[..prev_end]).map_or(0, |i| i + 1);
     let prev = &data[prev_start.max(prev_end.saturating_sub(REACH))..prev_end];
-    NEXT_LINE.iter().any(|m| memmem::find(prev, m.as_bytes()).is_some())
+    NEXT_LINE
+        .iter()
+        .any(|m| memmem::find(prev, m.as_bytes()).is_some())
 }
 
 fn same_line_marker(line: &[u8]) -> bool {
@@ -64,12 +73,18 @@ pub struct Suppressed {
 }
 
 /// Drops findings the config allowlist allows or the baseline already holds.
-pub fn apply(findings: Vec<Finding>, allowlist: &Allowlist, baseline: Option<&Baseline>) -> (Vec<Finding>, Suppressed) {
+pub fn apply(
+    findings: Vec<Finding>,
+    allowlist: &Allowlist,
+    baseline: Option<&Baseline>,
+) -> (Vec<Finding>, Suppressed) {
     let mut n = Suppressed::default();
     let kept = findings
         .into_iter()
         .filter(|f| {
-            if !allowlist.is_empty() && allowlist.allows(&f.path, f.secret.as_ref().map(|s| s.expose())) {
+            if !allowlist.is_empty()
+                && allowlist.allows(&f.path, f.secret.as_ref().map(|s| s.expose()))
+            {
                 n.allowlist += 1;
                 return false;
             }
@@ -123,18 +138,33 @@ mod tests {
         assert!(allowed("a\nk = SECRET # keyhound:allow\nb", "SECRET"));
         assert!(allowed("k = SECRET // gitleaks:allow", "SECRET"));
         assert!(allowed("k = SECRET  # pragma: allowlist secret", "SECRET"));
-        assert!(allowed("# keyhound:allow-next-line\nk = SECRET\n", "SECRET"));
-        assert!(allowed("# pragma: allowlist nextline secret\nk = SECRET\n", "SECRET"));
+        assert!(allowed(
+            "# keyhound:allow-next-line\nk = SECRET\n",
+            "SECRET"
+        ));
+        assert!(allowed(
+            "# pragma: allowlist nextline secret\nk = SECRET\n",
+            "SECRET"
+        ));
         assert!(!allowed("k = SECRET\n", "SECRET"));
         // The marker is about the line below, not its own line, nor two lines down.
-        assert!(!allowed("k = SECRET # keyhound:allow-next-line\n", "SECRET"));
-        assert!(!allowed("# keyhound:allow-next-line\n\nk = SECRET\n", "SECRET"));
+        assert!(!allowed(
+            "k = SECRET # keyhound:allow-next-line\n",
+            "SECRET"
+        ));
+        assert!(!allowed(
+            "# keyhound:allow-next-line\n\nk = SECRET\n",
+            "SECRET"
+        ));
         assert!(!allowed("# keyhound:allow\nk = SECRET\n", "SECRET"));
         assert!(!allowed("k = SECRET\n# keyhound:allow", "SECRET"));
     }
 
     #[test]
     fn multi_line_secret_allowed_on_its_last_line() {
-        assert!(allowed("x = \"BEGIN\nEND\" # keyhound:allow\n", "BEGIN\nEND"));
+        assert!(allowed(
+            "x = \"BEGIN\nEND\" # keyhound:allow\n",
+            "BEGIN\nEND"
+        ));
     }
 }

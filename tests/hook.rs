@@ -7,12 +7,19 @@ use predicates::str::contains;
 use std::path::Path;
 
 fn bin_dir() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("keyhound").parent().unwrap().to_path_buf()
+    assert_cmd::cargo::cargo_bin("keyhound")
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// `git commit` with keyhound on PATH; returns (success, stdout + stderr).
 fn commit(dir: &Path, msg: &str) -> (bool, String) {
-    let path = format!("{}:{}", bin_dir().display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let out = std::process::Command::new("git")
         .args(["commit", "-q", "-m", msg])
         .current_dir(dir)
@@ -26,7 +33,11 @@ fn commit(dir: &Path, msg: &str) -> (bool, String) {
         .env("HOME", dir)
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
@@ -41,11 +52,17 @@ fn installs_an_executable_hook_that_blocks_a_key() {
         .stderr(contains("installed").and(contains("pre-commit")));
     let hook = dir.path().join(".git/hooks/pre-commit");
     let text = std::fs::read_to_string(&hook).unwrap();
-    assert!(text.starts_with("#!/bin/sh") && text.contains("scan --staged"), "{text}");
+    assert!(
+        text.starts_with("#!/bin/sh") && text.contains("scan --staged"),
+        "{text}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&hook).unwrap().permissions().mode() & 0o111, 0o111);
+        assert_eq!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o111,
+            0o111
+        );
     }
 
     write(dir.path(), "README.md", "hello\n");
@@ -54,11 +71,18 @@ fn installs_an_executable_hook_that_blocks_a_key() {
     assert!(ok, "a clean commit passes: {out}");
 
     let key = openai_key("hook");
-    write(dir.path(), "src/client.py", format!("import openai\n\nclient = openai.OpenAI(api_key=\"{key}\")\n"));
+    write(
+        dir.path(),
+        "src/client.py",
+        format!("import openai\n\nclient = openai.OpenAI(api_key=\"{key}\")\n"),
+    );
     git(dir.path(), &["add", "-A"]);
     let (ok, out) = commit(dir.path(), "add client");
     assert!(!ok, "the commit must be blocked: {out}");
-    assert!(out.contains("src/client.py") && out.contains("3:"), "file and line: {out}");
+    assert!(
+        out.contains("src/client.py") && out.contains("3:"),
+        "file and line: {out}"
+    );
     assert!(out.contains("OpenAI"), "which key: {out}");
     assert!(out.contains("keyhound:allow"), "how to allow: {out}");
     assert!(!out.contains(&key), "redacted: {out}");
@@ -77,14 +101,21 @@ fn installs_an_executable_hook_that_blocks_a_key() {
 #[test]
 fn refuses_to_overwrite_a_foreign_hook_without_force() {
     let dir = repo();
-    let hook = write(dir.path(), ".git/hooks/pre-commit", "#!/bin/sh\necho mine\n");
+    let hook = write(
+        dir.path(),
+        ".git/hooks/pre-commit",
+        "#!/bin/sh\necho mine\n",
+    );
     keyhound()
         .current_dir(dir.path())
         .arg("install-hook")
         .assert()
         .code(2)
         .stderr(contains("already exists").and(contains("--force")));
-    assert_eq!(std::fs::read_to_string(&hook).unwrap(), "#!/bin/sh\necho mine\n");
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
 
     keyhound()
         .current_dir(dir.path())
@@ -92,13 +123,20 @@ fn refuses_to_overwrite_a_foreign_hook_without_force() {
         .assert()
         .code(0)
         .stderr(contains("pre-commit.keyhound-backup"));
-    assert!(std::fs::read_to_string(&hook).unwrap().contains("keyhound pre-commit hook"));
+    assert!(std::fs::read_to_string(&hook)
+        .unwrap()
+        .contains("keyhound pre-commit hook"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join(".git/hooks/pre-commit.keyhound-backup")).unwrap(),
         "#!/bin/sh\necho mine\n"
     );
     // Our own hook may be rewritten without --force.
-    keyhound().current_dir(dir.path()).arg("install-hook").assert().code(0).stderr(contains("updated"));
+    keyhound()
+        .current_dir(dir.path())
+        .arg("install-hook")
+        .assert()
+        .code(0)
+        .stderr(contains("updated"));
 }
 
 #[test]
@@ -106,7 +144,11 @@ fn respects_core_hooks_path_and_subdirectories() {
     let dir = repo();
     git(dir.path(), &["config", "core.hooksPath", ".githooks"]);
     std::fs::create_dir_all(dir.path().join("deep/er")).unwrap();
-    keyhound().current_dir(dir.path().join("deep/er")).arg("install-hook").assert().code(0);
+    keyhound()
+        .current_dir(dir.path().join("deep/er"))
+        .arg("install-hook")
+        .assert()
+        .code(0);
     assert!(dir.path().join(".githooks/pre-commit").is_file());
     assert!(!dir.path().join(".git/hooks/pre-commit").exists());
 }

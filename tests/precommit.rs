@@ -20,8 +20,15 @@ fn this_repo() -> &'static str {
 
 /// Runs `pre-commit try-repo <this repo> HOOK` in `dir`; returns (success, output).
 fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
-    let bin_dir = assert_cmd::cargo::cargo_bin("keyhound").parent().unwrap().to_path_buf();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let bin_dir = assert_cmd::cargo::cargo_bin("keyhound")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let home = Path::new(this_repo()).join("target/venvs/pre-commit-home");
     let out = Command::new(pre_commit())
         .args(["try-repo", this_repo(), hook, "--verbose"])
@@ -39,7 +46,11 @@ fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
         .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("pre-commit runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
@@ -49,7 +60,11 @@ fn blocks_a_key_and_passes_a_clean_commit(hook: &str) {
     commit_all(dir.path(), "init");
 
     // A clean change passes.
-    write(dir.path(), "src/app.py", "import os\nKEY = os.environ['OPENAI_API_KEY']\n");
+    write(
+        dir.path(),
+        "src/app.py",
+        "import os\nKEY = os.environ['OPENAI_API_KEY']\n",
+    );
     git(dir.path(), &["add", "-A"]);
     let (ok, out) = try_repo(dir.path(), hook);
     assert!(ok, "a clean commit must pass:\n{out}");
@@ -57,19 +72,33 @@ fn blocks_a_key_and_passes_a_clean_commit(hook: &str) {
 
     // A change that adds a key is blocked, with file, line, which key and how to fix or allow.
     let key = openai_key("precommit");
-    write(dir.path(), "src/app.py", format!("import os\n\nKEY = \"{key}\"\n"));
+    write(
+        dir.path(),
+        "src/app.py",
+        format!("import os\n\nKEY = \"{key}\"\n"),
+    );
     git(dir.path(), &["add", "-A"]);
     let (ok, out) = try_repo(dir.path(), hook);
     assert!(!ok, "the key must block the commit:\n{out}");
     assert!(out.contains("Failed"), "{out}");
-    assert!(out.contains("src/app.py") && out.contains("3:"), "file and line:\n{out}");
-    assert!(out.contains("OpenAI API key") && out.contains("openai-project-key"), "which key:\n{out}");
+    assert!(
+        out.contains("src/app.py") && out.contains("3:"),
+        "file and line:\n{out}"
+    );
+    assert!(
+        out.contains("OpenAI API key") && out.contains("openai-project-key"),
+        "which key:\n{out}"
+    );
     assert!(out.contains("Revoke"), "how to fix:\n{out}");
     assert!(out.contains("keyhound:allow"), "how to allow:\n{out}");
     assert!(!out.contains(&key), "the key is redacted:\n{out}");
 
     // Allowing it inline lets the commit through.
-    write(dir.path(), "src/app.py", format!("import os\n\nKEY = \"{key}\"  # keyhound:allow\n"));
+    write(
+        dir.path(),
+        "src/app.py",
+        format!("import os\n\nKEY = \"{key}\"  # keyhound:allow\n"),
+    );
     git(dir.path(), &["add", "-A"]);
     let (ok, out) = try_repo(dir.path(), hook);
     assert!(ok, "{out}");
@@ -88,7 +117,8 @@ fn keyhound_rust_hook() {
 
 #[test]
 fn hooks_file_declares_both_hooks() {
-    let text = std::fs::read_to_string(Path::new(this_repo()).join(".pre-commit-hooks.yaml")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(this_repo()).join(".pre-commit-hooks.yaml")).unwrap();
     for needle in [
         "- id: keyhound\n",
         "- id: keyhound-system\n",

@@ -46,7 +46,10 @@ fn a_comment_two_lines_up_does_not_count() {
     write(
         dir.path(),
         ".env",
-        format!("# keyhound:allow-next-line\n\nOPENAI_API_KEY={}\n", openai_key("x")),
+        format!(
+            "# keyhound:allow-next-line\n\nOPENAI_API_KEY={}\n",
+            openai_key("x")
+        ),
     );
     let (code, report, _) = scan_json(dir.path(), &["--no-history"]);
     assert_eq!(paths(&report), [".env:3"]);
@@ -56,19 +59,40 @@ fn a_comment_two_lines_up_does_not_count() {
 #[test]
 fn human_report_says_how_to_fix_or_allow() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "config.js", format!("const key = '{}';\n", openai_key("h")));
-    let out = keyhound().current_dir(dir.path()).args(["scan", ".", "--no-history"]).output().unwrap();
+    write(
+        dir.path(),
+        "config.js",
+        format!("const key = '{}';\n", openai_key("h")),
+    );
+    let out = keyhound()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--no-history"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stdout.contains("config.js") && stdout.contains("1:"), "{stdout}");
-    assert!(stderr.contains("keyhound:allow") && stderr.contains("baseline"), "{stderr}");
-    assert!(!stdout.contains(&openai_key("h")), "the key must be redacted");
+    assert!(
+        stdout.contains("config.js") && stdout.contains("1:"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("keyhound:allow") && stderr.contains("baseline"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains(&openai_key("h")),
+        "the key must be redacted"
+    );
 }
 
 fn severities_fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.env", format!("OPENAI_API_KEY={}\n", openai_key("sev")));
+    write(
+        dir.path(),
+        "a.env",
+        format!("OPENAI_API_KEY={}\n", openai_key("sev")),
+    );
     dir
 }
 
@@ -77,11 +101,18 @@ fn fail_on_sets_the_exit_threshold_but_still_reports() {
     let dir = severities_fixture();
     let (code, report, _) = scan_json(dir.path(), &["--no-history", "--fail-on", "critical"]);
     assert_eq!(code, 1);
-    let sev = findings(&report)[0]["severity"].as_str().unwrap().to_string();
+    let sev = findings(&report)[0]["severity"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(sev, "critical");
 
     // Lower the rule's severity with a config file: now below the threshold, still reported.
-    write(dir.path(), ".keyhound.toml", "[severity]\nopenai-project-key = \"medium\"\n");
+    write(
+        dir.path(),
+        ".keyhound.toml",
+        "[severity]\nopenai-project-key = \"medium\"\n",
+    );
     let (code, report, _) = scan_json(dir.path(), &["--no-history", "--fail-on", "high"]);
     assert_eq!(code, 0);
     assert_eq!(findings(&report).len(), 1);
@@ -108,9 +139,16 @@ fn exit_zero_reports_but_exits_zero() {
 #[test]
 fn strict_turns_warnings_into_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "broken.zip", b"PK\x03\x04 not really a zip archive");
+    write(
+        dir.path(),
+        "broken.zip",
+        b"PK\x03\x04 not really a zip archive",
+    );
     let (code, _, stderr) = scan_json(dir.path(), &["--no-history", "--strict"]);
-    assert!(stderr.contains("warning") && stderr.contains("broken.zip"), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("broken.zip"),
+        "{stderr}"
+    );
     assert_eq!(code, 2);
     let (code, _, _) = scan_json(dir.path(), &["--no-history"]);
     assert_eq!(code, 0);

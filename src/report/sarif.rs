@@ -202,6 +202,18 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
     })
 }
 
+/// `openai-project-key` -> `OpenaiProjectKey` (SARIF rule `name`).
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,16 +274,4 @@ mod tests {
         assert!(kept > 500 && kept < 1000, "{kept}");
         assert!(doc["runs"][0]["results"].as_array().unwrap().iter().all(|r| r["level"] == "error"));
     }
-}
-
-/// `openai-project-key` -> `OpenaiProjectKey` (SARIF rule `name`).
-fn pascal(id: &str) -> String {
-    id.split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
