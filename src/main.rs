@@ -2,7 +2,10 @@
 //! (0 nothing found, 1 findings, 2 error).
 
 use clap::{CommandFactory, FromArgMatches, Parser};
-use keyhound::cli::{BaselineCommand, BaselineCreateArgs, Cli, Command, InstallHookArgs, RulesArgs, RulesFormat, ScanArgs};
+use keyhound::cli::{
+    BaselineCommand, BaselineCreateArgs, Cli, Command, InstallHookArgs, RulesArgs, RulesFormat,
+    ScanArgs,
+};
 use keyhound::detect::Engine;
 use keyhound::diag::Warnings;
 use keyhound::report::{self, ReportContext};
@@ -61,7 +64,11 @@ fn scan_and_suppress(
         inline_allow: !args.no_inline_allow,
     };
     let mut result = scan::run(&engine, &opts, warnings)?;
-    let (kept, _) = suppress::apply(std::mem::take(&mut result.findings), &cfg.allowlist, base.as_ref());
+    let (kept, _) = suppress::apply(
+        std::mem::take(&mut result.findings),
+        &cfg.allowlist,
+        base.as_ref(),
+    );
     result.findings = kept;
     Ok(result)
 }
@@ -102,14 +109,18 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
 
 fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {
     // The same scan as `keyhound scan PATH` (config, allowlists, inline allow), without a baseline.
-    let mut argv: Vec<std::ffi::OsString> = vec!["keyhound".into(), "scan".into(), a.path.clone().into()];
+    let mut argv: Vec<std::ffi::OsString> =
+        vec!["keyhound".into(), "scan".into(), a.path.clone().into()];
     if a.no_history {
         argv.push("--no-history".into());
     }
     if let Some(c) = &a.config {
         argv.extend(["--config".into(), c.clone().into_os_string()]);
     }
-    let Command::Scan(mut args) = Cli::try_parse_from(argv).map_err(|e| e.to_string())?.command else {
+    let Command::Scan(mut args) = Cli::try_parse_from(argv)
+        .map_err(|e| e.to_string())?
+        .command
+    else {
         unreachable!("parsed a scan command")
     };
     let warnings = Warnings::new(false);
@@ -129,7 +140,11 @@ fn run_install_hook(a: InstallHookArgs) -> Result<u8, String> {
         hook::Installed::New(p) => eprintln!("keyhound: installed {}", p.display()),
         hook::Installed::Updated(p) => eprintln!("keyhound: updated {}", p.display()),
         hook::Installed::Replaced(p, b) => {
-            eprintln!("keyhound: installed {} (the previous hook is saved as {})", p.display(), b.display())
+            eprintln!(
+                "keyhound: installed {} (the previous hook is saved as {})",
+                p.display(),
+                b.display()
+            )
         }
     }
     eprintln!("keyhound: every `git commit` now runs `keyhound scan --staged`");

@@ -146,7 +146,8 @@ impl<'a> Scanner<'a> {
         let mut out = Vec::with_capacity(matches.len());
         for (k, &i) in order.iter().enumerate() {
             let m = &matches[i];
-            if self.opts.inline_allow && crate::suppress::inline_allowed(blob.data, m.span.clone()) {
+            if self.opts.inline_allow && crate::suppress::inline_allowed(blob.data, m.span.clone())
+            {
                 continue;
             }
             let rule = &self.engine.rules()[m.rule];

@@ -34,7 +34,13 @@ fn uri(path: &str) -> String {
 }
 
 pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
-    render_limited(findings, ctx, Limits::default(), &crate::diag::Warnings::new(false), out)
+    render_limited(
+        findings,
+        ctx,
+        Limits::default(),
+        &crate::diag::Warnings::new(false),
+        out,
+    )
 }
 
 /// GitHub code scanning's upload limits (one run per file is how keyhound always writes).
@@ -85,18 +91,32 @@ fn raw_size(doc: &Value) -> usize {
 }
 
 /// The SARIF log within `limits`, and a warning when findings had to be dropped.
-pub fn limited_log(findings: &[Finding], ctx: &ReportContext, limits: Limits) -> (Value, Option<String>) {
+pub fn limited_log(
+    findings: &[Finding],
+    ctx: &ReportContext,
+    limits: Limits,
+) -> (Value, Option<String>) {
     let n = findings.len();
     let live = |f: &Finding| f.verification.as_ref().is_some_and(|v| v.status.is_live());
     let mut priority: Vec<usize> = (0..n).collect();
-    priority.sort_by_key(|&i| (!live(&findings[i]), std::cmp::Reverse(findings[i].severity), i));
+    priority.sort_by_key(|&i| {
+        (
+            !live(&findings[i]),
+            std::cmp::Reverse(findings[i].severity),
+            i,
+        )
+    });
     let mut keep = n.min(limits.max_results);
     loop {
         let mut kept: Vec<usize> = priority[..keep].to_vec();
         kept.sort_unstable();
         let subset: Vec<Finding> = kept.iter().map(|&i| findings[i].clone()).collect();
         let mut doc = sarif_log(&subset, ctx);
-        let size = if raw_size(&doc) <= limits.max_gzip_bytes { 0 } else { gzip_size(&doc) };
+        let size = if raw_size(&doc) <= limits.max_gzip_bytes {
+            0
+        } else {
+            gzip_size(&doc)
+        };
         if keep == 0 || size <= limits.max_gzip_bytes {
             if keep == n {
                 return (doc, None);
@@ -105,7 +125,11 @@ pub fn limited_log(findings: &[Finding], ctx: &ReportContext, limits: Limits) ->
             for &i in &priority[keep..] {
                 *dropped.entry(findings[i].severity).or_default() += 1;
             }
-            let by_sev: Vec<String> = dropped.iter().rev().map(|(s, c)| format!("{c} {s}")).collect();
+            let by_sev: Vec<String> = dropped
+                .iter()
+                .rev()
+                .map(|(s, c)| format!("{c} {s}"))
+                .collect();
             doc["runs"][0]["properties"] = json!({
                 "keyhound": { "truncated": true, "findings": n, "results": keep }
             });
@@ -224,8 +248,19 @@ mod tests {
         let rule = &builtin_rules()[0];
         (0..n)
             .map(|i| {
-                let mut f = Finding::for_secret(rule, &format!("value-{i:06}-padding-padding"), "a.txt", i + 1, 1, Origin::WorkingTree);
-                f.severity = if i % 3 == 0 { Severity::Critical } else { Severity::Low };
+                let mut f = Finding::for_secret(
+                    rule,
+                    &format!("value-{i:06}-padding-padding"),
+                    "a.txt",
+                    i + 1,
+                    1,
+                    Origin::WorkingTree,
+                );
+                f.severity = if i % 3 == 0 {
+                    Severity::Critical
+                } else {
+                    Severity::Low
+                };
                 f
             })
             .collect()
@@ -246,14 +281,21 @@ mod tests {
     #[test]
     fn truncates_by_severity_past_the_result_limit() {
         let fs = findings(10);
-        let limits = Limits { max_results: 4, ..Limits::default() };
+        let limits = Limits {
+            max_results: 4,
+            ..Limits::default()
+        };
         let (doc, warn) = limited_log(&fs, &ctx(), limits);
         let results = doc["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 4);
         // The 4 critical ones (0, 3, 6, 9), in report order.
         let lines: Vec<u64> = results
             .iter()
-            .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+            })
             .collect();
         assert_eq!(lines, [1, 4, 7, 10]);
         let warn = warn.unwrap();
@@ -266,12 +308,19 @@ mod tests {
     fn truncates_past_the_size_limit() {
         let fs = findings(3000);
         let full = gzip_size(&sarif_log(&fs, &ctx()));
-        let limits = Limits { max_results: 25_000, max_gzip_bytes: full / 3 };
+        let limits = Limits {
+            max_results: 25_000,
+            max_gzip_bytes: full / 3,
+        };
         let (doc, warn) = limited_log(&fs, &ctx(), limits);
         assert!(warn.is_some());
         assert!(gzip_size(&doc) <= full / 3);
         let kept = doc["runs"][0]["results"].as_array().unwrap().len();
         assert!(kept > 500 && kept < 1000, "{kept}");
-        assert!(doc["runs"][0]["results"].as_array().unwrap().iter().all(|r| r["level"] == "error"));
+        assert!(doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["level"] == "error"));
     }
 }
