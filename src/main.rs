@@ -64,12 +64,15 @@ fn scan_and_suppress(
         inline_allow: !args.no_inline_allow,
     };
     let mut result = scan::run(&engine, &opts, warnings)?;
-    let (kept, _) = suppress::apply(
+    let (kept, hidden) = suppress::apply(
         std::mem::take(&mut result.findings),
         &cfg.allowlist,
         base.as_ref(),
     );
     result.findings = kept;
+    if let Some(note) = hidden.note() {
+        warnings.note(note);
+    }
     Ok(result)
 }
 

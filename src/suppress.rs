@@ -72,6 +72,27 @@ pub struct Suppressed {
     pub baseline: usize,
 }
 
+impl Suppressed {
+    /// "2 findings hidden by the baseline, 1 by the allowlist", or nothing.
+    pub fn note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.baseline > 0 {
+            parts.push(format!("{} by the baseline", self.baseline));
+        }
+        if self.allowlist > 0 {
+            parts.push(format!(
+                "{} by the .keyhound.toml allowlist",
+                self.allowlist
+            ));
+        }
+        let n = self.baseline + self.allowlist;
+        (n > 0).then(|| {
+            let s = if n == 1 { "" } else { "s" };
+            format!("{n} finding{s} hidden: {}", parts.join(", "))
+        })
+    }
+}
+
 /// Drops findings the config allowlist allows or the baseline already holds.
 pub fn apply(
     findings: Vec<Finding>,

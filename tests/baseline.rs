@@ -41,12 +41,16 @@ fn baseline_hides_known_findings_and_reports_new_ones() {
         "no timestamps, no line numbers"
     );
 
-    let (code, report, _) = scan_json(
+    let (code, report, stderr) = scan_json(
         dir.path(),
         &["--no-history", "--baseline", ".keyhound-baseline.json"],
     );
     assert!(findings(&report).is_empty(), "{report}");
     assert_eq!(code, 0);
+    assert!(
+        stderr.contains("2 findings hidden: 2 by the baseline"),
+        "{stderr}"
+    );
     // The baseline file itself is not a finding.
     let (_, report, _) = scan_json(dir.path(), &["--no-history"]);
     assert_eq!(findings(&report).len(), 2);
