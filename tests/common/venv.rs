@@ -7,17 +7,22 @@ use std::sync::Mutex;
 
 static LOCK: Mutex<()> = Mutex::new(());
 
-fn target_dir() -> PathBuf {
+/// `KEYHOUND_TEST_VENVS` (e.g. a directory CI keeps between runs), else `target/venvs`.
+fn venvs_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KEYHOUND_TEST_VENVS") {
+        return PathBuf::from(d);
+    }
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join("venvs")
 }
 
 /// A venv `name` holding `exe`, installed from the first of `packages` that installs (each entry
 /// is one `pip install` argument list). Returns the path of `exe`.
 pub fn tool(name: &str, exe: &str, packages: &[&[&str]]) -> PathBuf {
     let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = target_dir().join("venvs").join(name);
+    let dir = venvs_dir().join(name);
     let bin = dir.join("bin").join(exe);
     if bin.is_file() {
         return bin;
