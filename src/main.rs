@@ -8,6 +8,7 @@ use keyhound::diag::Warnings;
 use keyhound::report::{self, ReportContext};
 use keyhound::rules;
 use keyhound::scan::{self, ScanOptions};
+use keyhound::verify;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -16,8 +17,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Rules(args) => run_rules(args),
-        // Implemented by the baseline / hook / doctor work (issues 5 and 6).
-        Command::Baseline(_) | Command::InstallHook(_) | Command::Doctor(_) => {
+        Command::Doctor(args) => keyhound::doctor::run_cli(&args),
+        // Implemented by the baseline / hook work (issue 6).
+        Command::Baseline(_) | Command::InstallHook(_) => {
             Err("this command is not implemented yet".to_string())
         }
     };
@@ -33,6 +35,8 @@ fn main() -> ExitCode {
 fn run_scan(args: ScanArgs) -> Result<u8, String> {
     let warnings = Warnings::new(args.quiet);
     let engine = Engine::new(rules::builtin_rules())?;
+    // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
+    let verify_client = verify_client(&args, &warnings)?;
     let opts = ScanOptions {
         paths: args.paths.clone(),
         follow: args.follow,
@@ -41,7 +45,13 @@ fn run_scan(args: ScanArgs) -> Result<u8, String> {
         threads: args.threads,
         archives: !args.no_archives,
     };
-    let result = scan::run(&engine, &opts, &warnings)?;
+    let mut result = scan::run(&engine, &opts, &warnings)?;
+    if let Some(client) = &verify_client {
+        verify::verify_findings(&mut result.findings, engine.rules(), client, &warnings);
+        if args.only_live {
+            result.findings.retain(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()));
+        }
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: args.no_redact,
@@ -56,6 +66,19 @@ fn run_scan(args: ScanArgs) -> Result<u8, String> {
         report::render(args.format, &result.findings, &ctx, out)
     })?;
     Ok(if result.findings.is_empty() { 0 } else { 1 })
+}
+
+/// The verification client when `--verify` or `--only-live` is on; `--verify-endpoint` values are
+/// validated either way.
+fn verify_client(args: &ScanArgs, warnings: &Warnings) -> Result<Option<verify::Client>, String> {
+    let endpoints = verify::Endpoints::parse(&args.verify_endpoint)?;
+    if !(args.verify || args.only_live) {
+        if !endpoints.is_empty() {
+            warnings.note("--verify-endpoint has no effect without --verify");
+        }
+        return Ok(None);
+    }
+    Ok(Some(verify::Client::new(verify::Settings::from_env(warnings), endpoints)))
 }
 
 /// Writes a report to `path`, or to stdout.

@@ -2,6 +2,8 @@
 //! and fake keys generated at test time (the repository never holds a real-looking key).
 #![allow(dead_code)]
 
+pub mod http;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
