@@ -342,10 +342,10 @@ impl Doctor {
                     v.dedup();
                     v.into_iter().collect()
                 };
-                let why = if filters::is_placeholder(key) {
-                    "looks like a placeholder from an example, not a key".to_string()
-                } else if odd.contains('*') || odd.contains('…') || key.contains("...") {
+                let why = if odd.contains('*') || odd.contains('…') || key.contains("...") {
                     "is a shortened or masked copy of a key (it contains '*', '…' or '...')".to_string()
+                } else if filters::is_placeholder(key) {
+                    "looks like a placeholder from an example, not a key".to_string()
                 } else if !odd.is_empty() {
                     format!("contains characters OpenAI keys never have: {}", odd.chars().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" "))
                 } else if !key.starts_with("sk-") {
