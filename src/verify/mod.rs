@@ -305,13 +305,10 @@ fn looks_like_secret(word: &str, secret: &str) -> bool {
 /// `sk-proj-` in `sk-proj-abc…`, `ghp_` in `ghp_abc…`: up to the last `-`/`_` in the first 12
 /// characters, shown in redacted forms.
 fn known_prefix(word: &str) -> usize {
-    word.bytes()
-        .take(12)
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'-' | b'_'))
-        .map(|(i, _)| i + 1)
-        .last()
-        .unwrap_or(0)
+    word.as_bytes()[..word.len().min(12)]
+        .iter()
+        .rposition(|b| matches!(b, b'-' | b'_'))
+        .map_or(0, |i| i + 1)
 }
 
 #[cfg(test)]
