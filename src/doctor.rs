@@ -38,14 +38,26 @@ const MISSPELLINGS: &[&str] = &[
 ];
 
 /// Variables that are right as they are, though close to `OPENAI_API_KEY`.
-const LEGITIMATE: &[&str] = &[VAR, ORG_VAR, PROJECT_VAR, "OPENAI_BASE_URL", "OPENAI_API_BASE", "AZURE_OPENAI_API_KEY"];
+const LEGITIMATE: &[&str] = &[
+    VAR,
+    ORG_VAR,
+    PROJECT_VAR,
+    "OPENAI_BASE_URL",
+    "OPENAI_API_BASE",
+    "AZURE_OPENAI_API_KEY",
+];
 
 /// `keyhound doctor` from the command line: prints to stdout, returns the exit code.
 pub fn run_cli(args: &DoctorArgs) -> Result<u8, String> {
     let endpoints = Endpoints::parse(&args.verify_endpoint)?;
     let dir = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
     let env: Vec<(String, String)> = std::env::vars_os()
-        .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     let warnings = Warnings::new(false);
     let settings = Settings::from_env(&warnings);
@@ -136,9 +148,14 @@ impl Doctor {
     pub fn run(&self, out: &mut dyn Write) -> Result<u8, String> {
         let mut r = Report::default();
         let settings = self.collect()?;
-        let of = |name: &str| -> Vec<&Setting> { settings.iter().filter(|s| s.name == name).collect() };
+        let of =
+            |name: &str| -> Vec<&Setting> { settings.iter().filter(|s| s.name == name).collect() };
         let keys = of(VAR);
-        let set: Vec<&Setting> = keys.iter().copied().filter(|s| !s.value.trim().is_empty()).collect();
+        let set: Vec<&Setting> = keys
+            .iter()
+            .copied()
+            .filter(|s| !s.value.trim().is_empty())
+            .collect();
 
         // Where the key is, and which copy a program would use.
         for s in &keys {
@@ -185,7 +202,11 @@ impl Doctor {
 
         writeln!(out, "keyhound doctor: {VAR}\n").map_err(io)?;
         for s in &keys {
-            let shown = if s.value.trim().is_empty() { "(empty)".to_string() } else { shown(&s.value) };
+            let shown = if s.value.trim().is_empty() {
+                "(empty)".to_string()
+            } else {
+                shown(&s.value)
+            };
             writeln!(out, "  {:<28} {shown}", s.place.label()).map_err(io)?;
         }
         if !keys.is_empty() {
@@ -197,7 +218,13 @@ impl Doctor {
         let code = match (r.problems, verdict) {
             (0, None) if effective.is_some() => 0,
             (0, None) => 1,
-            (0, Some(s)) if s.is_live() && s != VerifyStatus::Restricted && s != VerifyStatus::QuotaExhausted => 0,
+            (0, Some(s))
+                if s.is_live()
+                    && s != VerifyStatus::Restricted
+                    && s != VerifyStatus::QuotaExhausted =>
+            {
+                0
+            }
             (0, Some(VerifyStatus::Unknown)) => 2,
             _ => 1,
         };
@@ -206,7 +233,11 @@ impl Doctor {
             0 => "no problem found (offline: the key itself was not checked).".to_string(),
             2 => "could not tell whether the key works (see above).".to_string(),
             _ if r.problems == 0 => "the key does not work (see above).".to_string(),
-            _ => format!("{} problem{} found.", r.problems, if r.problems == 1 { "" } else { "s" }),
+            _ => format!(
+                "{} problem{} found.",
+                r.problems,
+                if r.problems == 1 { "" } else { "s" }
+            ),
         };
         writeln!(out, "\nResult: {summary}").map_err(io)?;
         Ok(code)
@@ -250,10 +281,18 @@ impl Doctor {
             }
             seen.push(s.name.clone());
             if key_set {
-                r.info(format!("{} is also set in {}; nothing reads it (the SDKs read {VAR})", s.name, s.place.label()));
+                r.info(format!(
+                    "{} is also set in {}; nothing reads it (the SDKs read {VAR})",
+                    s.name,
+                    s.place.label()
+                ));
             } else {
                 r.problem(
-                    format!("{} is set in {} instead of {VAR}; the OpenAI SDKs only read {VAR}", s.name, s.place.label()),
+                    format!(
+                        "{} is set in {} instead of {VAR}; the OpenAI SDKs only read {VAR}",
+                        s.name,
+                        s.place.label()
+                    ),
                     format!("rename {} to {VAR}", s.name),
                 );
             }
@@ -287,7 +326,10 @@ impl Doctor {
             );
         }
         if t.contains(['\n', '\r']) || t.contains("\\n") {
-            r.problem(format!("the value of {VAR} in {at} has a line break inside it"), "put the key on one line");
+            r.problem(
+                format!("the value of {VAR} in {at} has a line break inside it"),
+                "put the key on one line",
+            );
         }
         if t.contains(['"', '\'', '`']) {
             r.problem(
@@ -306,7 +348,10 @@ impl Doctor {
             );
         }
         if unq.contains(&format!("{VAR}=")) {
-            r.problem(format!("the value of {VAR} in {at} contains \"{VAR}=\" again"), format!("keep one {VAR}= at the start of the line"));
+            r.problem(
+                format!("the value of {VAR} in {at} contains \"{VAR}=\" again"),
+                format!("keep one {VAR}= at the start of the line"),
+            );
         }
         self.check_format(&clean(v), &at, effective, r);
     }
@@ -317,7 +362,13 @@ impl Doctor {
             return;
         }
         let rules = self.engine.rules();
-        let matches = self.engine.scan(key.as_bytes(), ScanHints { generic: false, decode_base64: false });
+        let matches = self.engine.scan(
+            key.as_bytes(),
+            ScanHints {
+                generic: false,
+                decode_base64: false,
+            },
+        );
         let whole = matches.iter().find(|m| m.span == (0..key.len()));
         match whole.map(|m| &rules[m.rule]) {
             Some(rule) if rule.provider == "openai" => {
@@ -328,7 +379,10 @@ impl Doctor {
                 }
             }
             Some(rule) => r.problem(
-                format!("the value in {at} is a {} ({}), not an OpenAI key", rule.name, rule.provider),
+                format!(
+                    "the value in {at} is a {} ({}), not an OpenAI key",
+                    rule.name, rule.provider
+                ),
                 "put an OpenAI key (from https://platform.openai.com/api-keys) in OPENAI_API_KEY",
             ),
             None if !matches.is_empty() => r.problem(
@@ -337,17 +391,27 @@ impl Doctor {
             ),
             None => {
                 let odd: String = {
-                    let mut v: Vec<char> = key.chars().filter(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')).collect();
+                    let mut v: Vec<char> = key
+                        .chars()
+                        .filter(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+                        .collect();
                     v.sort();
                     v.dedup();
                     v.into_iter().collect()
                 };
                 let why = if odd.contains('*') || odd.contains('…') || key.contains("...") {
-                    "is a shortened or masked copy of a key (it contains '*', '…' or '...')".to_string()
+                    "is a shortened or masked copy of a key (it contains '*', '…' or '...')"
+                        .to_string()
                 } else if filters::is_placeholder(key) {
                     "looks like a placeholder from an example, not a key".to_string()
                 } else if !odd.is_empty() {
-                    format!("contains characters OpenAI keys never have: {}", odd.chars().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" "))
+                    format!(
+                        "contains characters OpenAI keys never have: {}",
+                        odd.chars()
+                            .map(|c| format!("'{c}'"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
                 } else if !key.starts_with("sk-") {
                     "does not start with sk-, as OpenAI API keys do".to_string()
                 } else {
@@ -378,7 +442,15 @@ impl Doctor {
                 "for production, use a project or service-account key",
             );
         } else {
-            r.info(format!("key type: {} ({})", if key_type.is_empty() { "OpenAI API key" } else { key_type }, shown(key)));
+            r.info(format!(
+                "key type: {} ({})",
+                if key_type.is_empty() {
+                    "OpenAI API key"
+                } else {
+                    key_type
+                },
+                shown(key)
+            ));
         }
     }
 
@@ -399,7 +471,9 @@ impl Doctor {
                 );
             } else {
                 r.warn(
-                    format!("{x} and {y} hold different keys ({shown_pair}); {x} wins in most loaders"),
+                    format!(
+                        "{x} and {y} hold different keys ({shown_pair}); {x} wins in most loaders"
+                    ),
                     "keep the key in one file".to_string(),
                 );
             }
@@ -407,7 +481,13 @@ impl Doctor {
     }
 
     /// `OPENAI_ORG_ID` / `OPENAI_PROJECT_ID`: set, well-formed. Returns the value to send.
-    fn check_id(&self, found: &[&Setting], name: &str, prefix: &str, r: &mut Report) -> Option<String> {
+    fn check_id(
+        &self,
+        found: &[&Setting],
+        name: &str,
+        prefix: &str,
+        r: &mut Report,
+    ) -> Option<String> {
         let s = found.first()?;
         let v = clean(&s.value);
         if v.is_empty() {
@@ -415,9 +495,13 @@ impl Doctor {
         }
         let at = s.place.label();
         let body = v.strip_prefix(prefix);
-        let well_formed = body.is_some_and(|b| b.len() >= 8 && b.bytes().all(|c| c.is_ascii_alphanumeric()));
+        let well_formed =
+            body.is_some_and(|b| b.len() >= 8 && b.bytes().all(|c| c.is_ascii_alphanumeric()));
         if s.value != v {
-            r.problem(format!("{name} in {at} has whitespace or quotes around it"), "remove them");
+            r.problem(
+                format!("{name} in {at} has whitespace or quotes around it"),
+                "remove them",
+            );
         }
         if well_formed {
             r.ok(format!("{name} is set ({v}) and looks right; the SDKs send it with every request, so it must be an organization/project the key belongs to"));
@@ -430,7 +514,13 @@ impl Doctor {
         Some(v)
     }
 
-    fn live_check(&self, key: &str, org: Option<&str>, project: Option<&str>, r: &mut Report) -> VerifyStatus {
+    fn live_check(
+        &self,
+        key: &str,
+        org: Option<&str>,
+        project: Option<&str>,
+        r: &mut Report,
+    ) -> VerifyStatus {
         let v = verify::verifier("openai").expect("the openai verifier exists");
         let mut probe = match (v.probe)(key) {
             Ok(p) => p,
@@ -447,8 +537,17 @@ impl Doctor {
         }
         let base = self.client.endpoints.base(v);
         let verdict = self.client.check_probe(v, &Secret::new(key), &probe);
-        let d = if verdict.detail.is_empty() { String::new() } else { format!(" ({})", verdict.detail) };
-        let head = format!("live check (GET {}{}): {}{d}", base.url, probe.path, verdict.status.as_str());
+        let d = if verdict.detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", verdict.detail)
+        };
+        let head = format!(
+            "live check (GET {}{}): {}{d}",
+            base.url,
+            probe.path,
+            verdict.status.as_str()
+        );
         let ids = if org.is_some() || project.is_some() {
             format!(" It was sent with your {ORG_VAR}/{PROJECT_VAR}, which may be the cause: try once without them.")
         } else {
@@ -527,7 +626,12 @@ fn is_misspelling(name: &str) -> bool {
     if MISSPELLINGS.contains(&upper.as_str()) {
         return true;
     }
-    let squash = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase()
+    };
     if squash(name) == squash(VAR) {
         return true;
     }
@@ -541,7 +645,9 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -563,7 +669,9 @@ fn parse_env_file(text: &str, label: &str) -> Vec<Setting> {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let Some((name, rest)) = line.split_once('=') else { continue };
+        let Some((name, rest)) = line.split_once('=') else {
+            continue;
+        };
         let name = name.trim().to_string();
         if name.is_empty() || name.contains(' ') {
             continue;
@@ -596,7 +704,11 @@ fn parse_env_file(text: &str, label: &str) -> Vec<Setting> {
                 (v.trim().to_string(), false)
             }
         };
-        let value = if rest.starts_with('"') && !unclosed { value.replace("\\n", "\n").replace("\\\"", "\"") } else { value };
+        let value = if rest.starts_with('"') && !unclosed {
+            value.replace("\\n", "\n").replace("\\\"", "\"")
+        } else {
+            value
+        };
         out.retain(|s| s.name != name);
         out.push(Setting {
             name,
@@ -648,10 +760,23 @@ mod tests {
 
     #[test]
     fn misspellings() {
-        for n in ["OPENAI_KEY", "OPEN_AI_API_KEY", "OPENAI_APIKEY", "openai_api_key", "OPENAI_API_KYE", "OPENAI-API-KEY"] {
+        for n in [
+            "OPENAI_KEY",
+            "OPEN_AI_API_KEY",
+            "OPENAI_APIKEY",
+            "openai_api_key",
+            "OPENAI_API_KYE",
+            "OPENAI-API-KEY",
+        ] {
             assert!(is_misspelling(n), "{n}");
         }
-        for n in ["OPENAI_API_KEY", "OPENAI_ORG_ID", "PATH", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY"] {
+        for n in [
+            "OPENAI_API_KEY",
+            "OPENAI_ORG_ID",
+            "PATH",
+            "ANTHROPIC_API_KEY",
+            "AZURE_OPENAI_API_KEY",
+        ] {
             assert!(!is_misspelling(n), "{n}");
         }
     }

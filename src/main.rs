@@ -49,7 +49,9 @@ fn run_scan(args: ScanArgs) -> Result<u8, String> {
     if let Some(client) = &verify_client {
         verify::verify_findings(&mut result.findings, engine.rules(), client, &warnings);
         if args.only_live {
-            result.findings.retain(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()));
+            result
+                .findings
+                .retain(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()));
         }
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -78,7 +80,10 @@ fn verify_client(args: &ScanArgs, warnings: &Warnings) -> Result<Option<verify::
         }
         return Ok(None);
     }
-    Ok(Some(verify::Client::new(verify::Settings::from_env(warnings), endpoints)))
+    Ok(Some(verify::Client::new(
+        verify::Settings::from_env(warnings),
+        endpoints,
+    )))
 }
 
 /// Writes a report to `path`, or to stdout.

@@ -30,7 +30,8 @@ fn client_for(server: &MockServer, provider: &str, s: Settings) -> Client {
 
 /// Checks `secret` with `provider` against `server`.
 fn check(server: &MockServer, provider: &str, secret: &str) -> Verification {
-    client_for(server, provider, settings()).check(verifier(provider).unwrap(), &Secret::new(secret))
+    client_for(server, provider, settings())
+        .check(verifier(provider).unwrap(), &Secret::new(secret))
 }
 
 fn assert_no_key(text: &str, key: &str) {
@@ -38,7 +39,11 @@ fn assert_no_key(text: &str, key: &str) {
     assert!(!text.contains(key), "full key in: {text}");
     let body = &key[key.len().saturating_sub(40).max(6)..];
     for i in 0..body.len().saturating_sub(12) {
-        assert!(!text.contains(&body[i..i + 12]), "key fragment {} in: {text}", &body[i..i + 12]);
+        assert!(
+            !text.contains(&body[i..i + 12]),
+            "key fragment {} in: {text}",
+            &body[i..i + 12]
+        );
     }
 }
 
@@ -47,15 +52,24 @@ fn assert_no_key(text: &str, key: &str) {
 #[test]
 fn openai_200_is_live_and_sends_bearer_to_models() {
     let s = MockServer::start();
-    s.on("/v1/models", vec![Reply::new(200, r#"{"object":"list","data":[]}"#)]);
+    s.on(
+        "/v1/models",
+        vec![Reply::new(200, r#"{"object":"list","data":[]}"#)],
+    );
     let key = openai_key("openai-live");
     let v = check(&s, "openai", &key);
     assert_eq!(v.status, VerifyStatus::Live);
     let reqs = s.requests();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].method, "GET");
-    assert_eq!(reqs[0].header("authorization"), Some(format!("Bearer {key}").as_str()));
-    assert!(reqs[0].header("user-agent").unwrap().starts_with("keyhound/"));
+    assert_eq!(
+        reqs[0].header("authorization"),
+        Some(format!("Bearer {key}").as_str())
+    );
+    assert!(reqs[0]
+        .header("user-agent")
+        .unwrap()
+        .starts_with("keyhound/"));
 }
 
 #[test]
@@ -63,10 +77,23 @@ fn openai_401_invalid_api_key_is_inactive_and_the_echoed_key_is_redacted() {
     let s = MockServer::start();
     let key = openai_key("openai-401");
     let echo = format!("Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.");
-    s.on("/v1/models", vec![Reply::openai_error(401, &echo, "invalid_request_error", Some("invalid_api_key"))]);
+    s.on(
+        "/v1/models",
+        vec![Reply::openai_error(
+            401,
+            &echo,
+            "invalid_request_error",
+            Some("invalid_api_key"),
+        )],
+    );
     let v = check(&s, "openai", &key);
     assert_eq!(v.status, VerifyStatus::Inactive);
-    assert!(v.detail.starts_with("invalid_api_key: Incorrect API key provided: sk-proj-"), "{}", v.detail);
+    assert!(
+        v.detail
+            .starts_with("invalid_api_key: Incorrect API key provided: sk-proj-"),
+        "{}",
+        v.detail
+    );
     assert_no_key(&v.detail, &key);
     assert_eq!(s.requests().len(), 1, "a definite answer is not retried");
 }
@@ -85,7 +112,11 @@ fn openai_401_missing_scopes_is_restricted() {
     );
     let v = check(&s, "openai", &openai_key("scopes"));
     assert_eq!(v.status, VerifyStatus::Restricted);
-    assert!(v.detail.contains("Missing scopes: api.model.read"), "{}", v.detail);
+    assert!(
+        v.detail.contains("Missing scopes: api.model.read"),
+        "{}",
+        v.detail
+    );
     assert!(v.status.is_live());
 }
 
@@ -103,7 +134,11 @@ fn openai_403_region_is_unknown_never_inactive() {
     );
     let v = check(&s, "openai", &openai_key("region"));
     assert_eq!(v.status, VerifyStatus::Unknown);
-    assert!(v.detail.starts_with("unsupported_country_region_territory"), "{}", v.detail);
+    assert!(
+        v.detail.starts_with("unsupported_country_region_territory"),
+        "{}",
+        v.detail
+    );
     assert!(v.detail.contains("not on the key"), "{}", v.detail);
 }
 
@@ -112,7 +147,12 @@ fn openai_403_permission_is_restricted() {
     let s = MockServer::start();
     s.on(
         "/v1/models",
-        vec![Reply::openai_error(403, "You are not allowed to access this project.", "invalid_request_error", None)],
+        vec![Reply::openai_error(
+            403,
+            "You are not allowed to access this project.",
+            "invalid_request_error",
+            None,
+        )],
     );
     let v = check(&s, "openai", &openai_key("perm"));
     assert_eq!(v.status, VerifyStatus::Restricted);
@@ -133,7 +173,11 @@ fn openai_429_insufficient_quota_is_quota_exhausted_without_retry() {
     );
     let v = check(&s, "openai", &openai_key("quota"));
     assert_eq!(v.status, VerifyStatus::QuotaExhausted);
-    assert!(v.detail.starts_with("insufficient_quota: You exceeded"), "{}", v.detail);
+    assert!(
+        v.detail.starts_with("insufficient_quota: You exceeded"),
+        "{}",
+        v.detail
+    );
     assert_eq!(s.count("/v1/models"), 1);
 }
 
@@ -142,7 +186,12 @@ fn openai_429_rate_limit_is_retried_then_rate_limited() {
     let s = MockServer::start();
     s.on(
         "/v1/models",
-        vec![Reply::openai_error(429, "Rate limit reached for requests", "requests", Some("rate_limit_exceeded"))],
+        vec![Reply::openai_error(
+            429,
+            "Rate limit reached for requests",
+            "requests",
+            Some("rate_limit_exceeded"),
+        )],
     );
     let v = check(&s, "openai", &openai_key("rate"));
     assert_eq!(v.status, VerifyStatus::RateLimited);
@@ -157,7 +206,13 @@ fn retry_after_is_honoured_then_the_verdict_is_taken() {
     s.on(
         "/v1/models",
         vec![
-            Reply::openai_error(429, "Rate limit reached", "requests", Some("rate_limit_exceeded")).header("retry-after", "1"),
+            Reply::openai_error(
+                429,
+                "Rate limit reached",
+                "requests",
+                Some("rate_limit_exceeded"),
+            )
+            .header("retry-after", "1"),
             Reply::new(200, r#"{"data":[]}"#),
         ],
     );
@@ -165,7 +220,11 @@ fn retry_after_is_honoured_then_the_verdict_is_taken() {
     let v = check(&s, "openai", &openai_key("retry-after"));
     assert_eq!(v.status, VerifyStatus::Live);
     assert_eq!(s.count("/v1/models"), 2);
-    assert!(t.elapsed() >= Duration::from_millis(950), "waited only {:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(950),
+        "waited only {:?}",
+        t.elapsed()
+    );
 }
 
 #[test]
@@ -173,7 +232,13 @@ fn retry_after_beyond_the_cap_ends_the_retries() {
     let s = MockServer::start();
     s.on(
         "/v1/models",
-        vec![Reply::openai_error(429, "Rate limit reached", "requests", Some("rate_limit_exceeded")).header("retry-after", "3600")],
+        vec![Reply::openai_error(
+            429,
+            "Rate limit reached",
+            "requests",
+            Some("rate_limit_exceeded"),
+        )
+        .header("retry-after", "3600")],
     );
     let t = Instant::now();
     let v = check(&s, "openai", &openai_key("retry-after-long"));
@@ -188,32 +253,66 @@ fn server_errors_are_retried_with_backoff() {
     let s = MockServer::start();
     s.on(
         "/v1/models",
-        vec![Reply::new(503, r#"{"error":{"message":"overloaded","type":"server_error","code":null}}"#), Reply::new(200, "{}")],
+        vec![
+            Reply::new(
+                503,
+                r#"{"error":{"message":"overloaded","type":"server_error","code":null}}"#,
+            ),
+            Reply::new(200, "{}"),
+        ],
     );
-    assert_eq!(check(&s, "openai", &openai_key("503")).status, VerifyStatus::Live);
+    assert_eq!(
+        check(&s, "openai", &openai_key("503")).status,
+        VerifyStatus::Live
+    );
     assert_eq!(s.count("/v1/models"), 2);
 
     let s = MockServer::start();
-    s.on("/v1/models", vec![Reply::new(500, r#"{"error":{"message":"boom","type":"server_error","code":null}}"#)]);
+    s.on(
+        "/v1/models",
+        vec![Reply::new(
+            500,
+            r#"{"error":{"message":"boom","type":"server_error","code":null}}"#,
+        )],
+    );
     let v = check(&s, "openai", &openai_key("500"));
     assert_eq!(v.status, VerifyStatus::Unknown);
-    assert!(v.detail.starts_with("HTTP 500: server_error: boom (after 3 attempts)"), "{}", v.detail);
+    assert!(
+        v.detail
+            .starts_with("HTTP 500: server_error: boom (after 3 attempts)"),
+        "{}",
+        v.detail
+    );
     assert_eq!(s.count("/v1/models"), 3);
 }
 
 #[test]
 fn slow_answers_time_out_to_unknown() {
     let s = MockServer::start();
-    s.on("/v1/models", vec![Reply::new(200, "{}").delay(Duration::from_millis(1500))]);
+    s.on(
+        "/v1/models",
+        vec![Reply::new(200, "{}").delay(Duration::from_millis(1500))],
+    );
     let mut st = settings();
     st.timeout = Duration::from_millis(200);
     st.retries = 1;
     let t = Instant::now();
-    let v = client_for(&s, "openai", st).check(verifier("openai").unwrap(), &Secret::new(openai_key("slow")));
+    let v = client_for(&s, "openai", st).check(
+        verifier("openai").unwrap(),
+        &Secret::new(openai_key("slow")),
+    );
     assert_eq!(v.status, VerifyStatus::Unknown);
-    assert!(v.detail.starts_with("timed out (127.0.0.1:"), "{}", v.detail);
+    assert!(
+        v.detail.starts_with("timed out (127.0.0.1:"),
+        "{}",
+        v.detail
+    );
     assert!(v.detail.contains("after 2 attempts"), "{}", v.detail);
-    assert!(t.elapsed() < Duration::from_millis(1400), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        t.elapsed()
+    );
 }
 
 #[test]
@@ -227,7 +326,10 @@ fn dropped_connections_are_retried_then_unknown() {
 
     let s = MockServer::start();
     s.on("/v1/models", vec![Reply::dropped(), Reply::new(200, "{}")]);
-    assert_eq!(check(&s, "openai", &openai_key("dropped-once")).status, VerifyStatus::Live);
+    assert_eq!(
+        check(&s, "openai", &openai_key("dropped-once")).status,
+        VerifyStatus::Live
+    );
 }
 
 #[test]
@@ -235,21 +337,40 @@ fn a_redirect_to_another_host_is_not_followed_with_the_key() {
     let elsewhere = MockServer::start();
     elsewhere.on("/steal", vec![Reply::new(200, "{}")]);
     let s = MockServer::start();
-    let to = format!("http://localhost:{}/steal", elsewhere.url().rsplit(':').next().unwrap());
-    s.on("/v1/models", vec![Reply::new(302, "").header("location", &to)]);
+    let to = format!(
+        "http://localhost:{}/steal",
+        elsewhere.url().rsplit(':').next().unwrap()
+    );
+    s.on(
+        "/v1/models",
+        vec![Reply::new(302, "").header("location", &to)],
+    );
     let v = check(&s, "openai", &openai_key("redirect"));
     assert_eq!(v.status, VerifyStatus::Unknown);
-    assert!(v.detail.contains("redirected to localhost; not followed"), "{}", v.detail);
-    assert!(elsewhere.requests().is_empty(), "the key went to the redirect target");
+    assert!(
+        v.detail.contains("redirected to localhost; not followed"),
+        "{}",
+        v.detail
+    );
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the key went to the redirect target"
+    );
 }
 
 #[test]
 fn admin_keys_are_checked_on_the_admin_api() {
     let s = MockServer::start();
-    s.on("/v1/organization/admin_api_keys", vec![Reply::new(200, r#"{"data":[]}"#)]);
+    s.on(
+        "/v1/organization/admin_api_keys",
+        vec![Reply::new(200, r#"{"data":[]}"#)],
+    );
     let key = fake("sk-admin-{urlsafe:58}T3BlbkFJ{urlsafe:58}", "admin");
     assert_eq!(check(&s, "openai", &key).status, VerifyStatus::Live);
-    assert_eq!(s.requests()[0].target, "/v1/organization/admin_api_keys?limit=1");
+    assert_eq!(
+        s.requests()[0].target,
+        "/v1/organization/admin_api_keys?limit=1"
+    );
 }
 
 // ---------- other providers ----------
@@ -263,7 +384,14 @@ struct Case {
     detail: &'static str,
 }
 
-fn case(provider: &'static str, key: &'static str, path: &'static str, reply: Reply, status: VerifyStatus, detail: &'static str) -> Case {
+fn case(
+    provider: &'static str,
+    key: &'static str,
+    path: &'static str,
+    reply: Reply,
+    status: VerifyStatus,
+    detail: &'static str,
+) -> Case {
     Case {
         provider,
         key,
@@ -286,7 +414,11 @@ fn other_providers_main_verdicts() {
     let gem = "AIza{urlsafe:35}";
     let stripe = "sk_test_{alnum:24}";
     let slack = "xoxb-{digits:12}-{digits:12}-{alnum:24}";
-    let ant_err = |t: &str, m: &str| format!(r#"{{"type":"error","error":{{"type":"{t}","message":"{m}"}},"request_id":"req_1"}}"#);
+    let ant_err = |t: &str, m: &str| {
+        format!(
+            r#"{{"type":"error","error":{{"type":"{t}","message":"{m}"}},"request_id":"req_1"}}"#
+        )
+    };
     let gem_err = |code: u16, status: &str, reason: &str, m: &str| {
         format!(
             r#"{{"error":{{"code":{code},"message":"{m}","status":"{status}","details":[{{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"{reason}","domain":"googleapis.com"}}]}}}}"#
@@ -327,8 +459,18 @@ fn other_providers_main_verdicts() {
         s.on(c.path, vec![c.reply]);
         let key = fake(c.key, &format!("provider-case-{i}"));
         let v = check(&s, c.provider, &key);
-        assert_eq!(v.status, c.status, "case {i} ({} {}): {}", c.provider, c.path, v.detail);
-        assert!(v.detail.contains(c.detail), "case {i} ({}): detail {:?} lacks {:?}", c.provider, v.detail, c.detail);
+        assert_eq!(
+            v.status, c.status,
+            "case {i} ({} {}): {}",
+            c.provider, c.path, v.detail
+        );
+        assert!(
+            v.detail.contains(c.detail),
+            "case {i} ({}): detail {:?} lacks {:?}",
+            c.provider,
+            v.detail,
+            c.detail
+        );
         assert_no_key(&v.detail, &key);
         let req = &s.requests()[0];
         // The key travels in the provider's header, nowhere else.
@@ -336,7 +478,9 @@ fn other_providers_main_verdicts() {
             "anthropic" => req.header("x-api-key").map(str::to_string),
             "gitlab" => req.header("private-token").map(str::to_string),
             "gemini" => req.header("x-goog-api-key").map(str::to_string),
-            _ => req.header("authorization").map(|a| a.trim_start_matches("Bearer ").to_string()),
+            _ => req
+                .header("authorization")
+                .map(|a| a.trim_start_matches("Bearer ").to_string()),
         };
         assert_eq!(auth.as_deref(), Some(key.as_str()), "case {i}: auth header");
         assert!(!req.target.contains(&key), "case {i}: key in the URL");
@@ -351,7 +495,10 @@ fn other_providers_main_verdicts() {
 
 #[test]
 fn slack_webhooks_are_checked_with_an_invalid_body() {
-    let key = fake("https://hooks.slack.com/services/T{upper:8}/B{upper:8}/{alnum:24}", "webhook");
+    let key = fake(
+        "https://hooks.slack.com/services/T{upper:8}/B{upper:8}/{alnum:24}",
+        "webhook",
+    );
     let path = key.trim_start_matches("https://hooks.slack.com");
     let s = MockServer::start();
     s.on(path, vec![Reply::new(400, "invalid_payload")]);
@@ -359,7 +506,10 @@ fn slack_webhooks_are_checked_with_an_invalid_body() {
     assert_eq!(v.status, VerifyStatus::Live, "{}", v.detail);
     let req = &s.requests()[0];
     assert_eq!(req.method, "POST");
-    assert!(serde_json::from_slice::<Value>(&req.body).is_err(), "the body must not be a postable message");
+    assert!(
+        serde_json::from_slice::<Value>(&req.body).is_err(),
+        "the body must not be a postable message"
+    );
 
     let s = MockServer::start();
     s.on(path, vec![Reply::new(404, "no_service")]);
@@ -392,7 +542,8 @@ fn scan(dir: &std::path::Path, server: &MockServer, extra: &[&str]) -> std::proc
 }
 
 fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
 }
 
 #[test]
@@ -400,8 +551,16 @@ fn a_key_in_three_files_is_checked_once() {
     let dir = tempfile::tempdir().unwrap();
     let key = openai_key("three-files");
     write(dir.path(), ".env", format!("OPENAI_API_KEY={key}\n"));
-    write(dir.path(), "src/config.py", format!("api_key = \"{key}\"\n"));
-    write(dir.path(), "notes/setup.txt", format!("use {key} for now\n"));
+    write(
+        dir.path(),
+        "src/config.py",
+        format!("api_key = \"{key}\"\n"),
+    );
+    write(
+        dir.path(),
+        "notes/setup.txt",
+        format!("use {key} for now\n"),
+    );
     let s = MockServer::start();
     s.on("/v1/models", vec![Reply::new(200, "{}")]);
     let out = scan(dir.path(), &s, &["--format", "json"]);
@@ -428,16 +587,33 @@ fn verdicts_in_every_format_and_no_full_key_anywhere() {
     s.on("/v1/models", vec![Reply::new(200, "{}")]);
     let echo = format!("Incorrect API key provided: {dead}.");
     let dead_server = MockServer::start();
-    dead_server.on("/v1/models", vec![Reply::openai_error(401, &echo, "invalid_request_error", Some("invalid_api_key"))]);
+    dead_server.on(
+        "/v1/models",
+        vec![Reply::openai_error(
+            401,
+            &echo,
+            "invalid_request_error",
+            Some("invalid_api_key"),
+        )],
+    );
 
     // JSON: the dead key through the server that rejects it.
     let out = scan(dir.path(), &dead_server, &["--format", "json"]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let report = json_of(&out);
-    let dead_f = report["findings"].as_array().unwrap().iter().find(|f| f["path"] == "a_dead.env").unwrap().clone();
+    let dead_f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "a_dead.env")
+        .unwrap()
+        .clone();
     assert_eq!(dead_f["verification"]["status"], "inactive");
-    assert!(dead_f["verification"]["detail"].as_str().unwrap().starts_with("invalid_api_key: Incorrect API key provided: sk-proj-"));
+    assert!(dead_f["verification"]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid_api_key: Incorrect API key provided: sk-proj-"));
     for text in [&stdout, &stderr] {
         assert_no_key(text, &dead);
         assert_no_key(text, &live);
@@ -453,7 +629,13 @@ fn verdicts_in_every_format_and_no_full_key_anywhere() {
     assert_eq!(results.len(), 2);
     for r in results {
         assert_eq!(r["properties"]["verification"]["status"], "live");
-        assert!(r["message"]["text"].as_str().unwrap().contains("[verified: live, rotate it now"), "{r}");
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("[verified: live, rotate it now"),
+            "{r}"
+        );
         assert_eq!(r["level"], "error");
     }
 
@@ -461,7 +643,10 @@ fn verdicts_in_every_format_and_no_full_key_anywhere() {
     let out = scan(dir.path(), &dead_server, &[]);
     let human = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_no_key(&human, &dead);
-    assert!(human.contains("verified: inactive (invalid_api_key"), "{human}");
+    assert!(
+        human.contains("verified: inactive (invalid_api_key"),
+        "{human}"
+    );
     let out = scan(dir.path(), &s, &[]);
     let human = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(human.starts_with("LIVE KEYS"), "{human}");
@@ -478,48 +663,108 @@ fn only_live_keeps_keys_that_authenticated() {
     let key = openai_key("only-live");
     write(dir.path(), "app.py", format!("KEY = \"{key}\"\n"));
     let s = MockServer::start();
-    s.on("/v1/models", vec![Reply::openai_error(401, "Incorrect API key provided", "invalid_request_error", Some("invalid_api_key"))]);
+    s.on(
+        "/v1/models",
+        vec![Reply::openai_error(
+            401,
+            "Incorrect API key provided",
+            "invalid_request_error",
+            Some("invalid_api_key"),
+        )],
+    );
     let out = keyhound()
         .current_dir(dir.path())
         .env("KEYHOUND_VERIFY_BACKOFF_MS", "1")
-        .args(["scan", ".", "--only-live", "--format", "json", "--verify-endpoint"])
+        .args([
+            "scan",
+            ".",
+            "--only-live",
+            "--format",
+            "json",
+            "--verify-endpoint",
+        ])
         .arg(format!("openai={}", s.url()))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "a dead key is not reported with --only-live");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a dead key is not reported with --only-live"
+    );
     assert!(json_of(&out)["findings"].as_array().unwrap().is_empty());
     assert_eq!(s.count("/v1/models"), 1, "--only-live implies --verify");
 
     let s = MockServer::start();
-    s.on("/v1/models", vec![Reply::openai_error(429, "quota", "insufficient_quota", Some("insufficient_quota"))]);
+    s.on(
+        "/v1/models",
+        vec![Reply::openai_error(
+            429,
+            "quota",
+            "insufficient_quota",
+            Some("insufficient_quota"),
+        )],
+    );
     let out = keyhound()
         .current_dir(dir.path())
-        .args(["scan", ".", "--only-live", "--format", "json", "--verify-endpoint"])
+        .args([
+            "scan",
+            ".",
+            "--only-live",
+            "--format",
+            "json",
+            "--verify-endpoint",
+        ])
         .arg(format!("openai={}", s.url()))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "a live key (out of quota) still fails the scan");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a live key (out of quota) still fails the scan"
+    );
     let report = json_of(&out);
-    assert_eq!(report["findings"][0]["verification"]["status"], "quota_exhausted");
+    assert_eq!(
+        report["findings"][0]["verification"]["status"],
+        "quota_exhausted"
+    );
 }
 
 #[test]
 fn plain_http_to_a_non_loopback_host_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.py", format!("KEY = \"{}\"\n", openai_key("http-refused")));
+    write(
+        dir.path(),
+        "app.py",
+        format!("KEY = \"{}\"\n", openai_key("http-refused")),
+    );
     let out = keyhound()
         .current_dir(dir.path())
-        .args(["scan", ".", "--verify", "--verify-endpoint", "openai=http://10.1.2.3:8080"])
+        .args([
+            "scan",
+            ".",
+            "--verify",
+            "--verify-endpoint",
+            "openai=http://10.1.2.3:8080",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("plain http:// is only allowed to a loopback host"), "{err}");
+    assert!(
+        err.contains("plain http:// is only allowed to a loopback host"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty(), "nothing scanned or sent");
 
     let out = keyhound()
         .current_dir(dir.path())
-        .args(["scan", ".", "--verify", "--verify-endpoint", "nosuch=https://x.example"])
+        .args([
+            "scan",
+            ".",
+            "--verify",
+            "--verify-endpoint",
+            "nosuch=https://x.example",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -529,7 +774,11 @@ fn plain_http_to_a_non_loopback_host_is_refused() {
 #[test]
 fn without_verify_nothing_is_sent() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.py", format!("KEY = \"{}\"\n", openai_key("no-verify")));
+    write(
+        dir.path(),
+        "app.py",
+        format!("KEY = \"{}\"\n", openai_key("no-verify")),
+    );
     let s = MockServer::start();
     s.on("/v1/models", vec![Reply::new(200, "{}")]);
     let out = keyhound()

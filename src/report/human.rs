@@ -44,7 +44,11 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let red = AnsiColor::Red.on_default().bold();
     let any_live = order.first().is_some_and(|f| is_live(f));
     if any_live {
-        writeln!(out, "{}\n", p.paint(red, "LIVE KEYS: these authenticated; rotate them first"))?;
+        writeln!(
+            out,
+            "{}\n",
+            p.paint(red, "LIVE KEYS: these authenticated; rotate them first")
+        )?;
     }
     for f in order {
         let live = is_live(f);
@@ -69,7 +73,11 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         } else {
             (f.message.clone(), p.paint(bold, &secret))
         };
-        writeln!(out, "  {:>5}:{:<4} {sev} {message}  {secret}", f.line, f.column)?;
+        writeln!(
+            out,
+            "  {:>5}:{:<4} {sev} {message}  {secret}",
+            f.line, f.column
+        )?;
         let mut facts = Vec::new();
         facts.push(format!("rule {}", f.rule_id));
         if !f.tags.is_empty() {

@@ -58,7 +58,10 @@ impl Settings {
             match v.trim().parse::<f64>() {
                 Ok(n) if n.is_finite() && n >= 0.0 => Some(n),
                 _ => {
-                    warnings.warn(name, format!("'{v}' is not a non-negative number; using the default"));
+                    warnings.warn(
+                        name,
+                        format!("'{v}' is not a non-negative number; using the default"),
+                    );
                     None
                 }
             }
@@ -90,7 +93,10 @@ impl Settings {
     /// `max_wait`, scaled by a random factor in [0.5, 1) ("equal jitter") so that workers that
     /// failed together do not retry together.
     pub fn backoff_for(&self, retry: u32) -> Duration {
-        let exp = self.backoff.saturating_mul(1u32 << retry.min(16)).min(self.max_wait);
+        let exp = self
+            .backoff
+            .saturating_mul(1u32 << retry.min(16))
+            .min(self.max_wait);
         exp.mul_f64(0.5 + 0.5 * jitter())
     }
 }
@@ -98,7 +104,11 @@ impl Settings {
 /// A random number in [0, 1), from the standard library's per-process random hash keys.
 fn jitter() -> f64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -128,7 +138,11 @@ impl RateLimiter {
         let slot = {
             let mut next = self.next.lock().unwrap();
             let now = Instant::now();
-            let slot = next.get(provider).copied().filter(|t| *t > now).unwrap_or(now);
+            let slot = next
+                .get(provider)
+                .copied()
+                .filter(|t| *t > now)
+                .unwrap_or(now);
             next.insert(provider, slot + self.interval);
             slot
         };
@@ -168,7 +182,11 @@ impl Client {
                 .max_redirects(0)
                 .timeout_global(Some(settings.timeout))
                 .timeout_connect(Some(settings.connect_timeout))
-                .user_agent(concat!("keyhound/", env!("CARGO_PKG_VERSION"), " (secret verification)"))
+                .user_agent(concat!(
+                    "keyhound/",
+                    env!("CARGO_PKG_VERSION"),
+                    " (secret verification)"
+                ))
                 .accept("application/json");
             if !proxy {
                 b = b.proxy(None);
@@ -214,14 +232,23 @@ impl Client {
         }
     }
 
-    fn attempts(&self, v: &Verifier, secret: &Secret, base: &Base, probe: &Probe) -> (VerifyStatus, String) {
+    fn attempts(
+        &self,
+        v: &Verifier,
+        secret: &Secret,
+        base: &Base,
+        probe: &Probe,
+    ) -> (VerifyStatus, String) {
         let url = format!("{}{}", base.url, probe.path);
         let mut attempt = 0u32;
         loop {
             self.limiter.acquire(v.name);
             let (outcome, retry_after) = match self.send(base, &url, probe) {
                 Ok(reply) if (300..400).contains(&reply.status) => {
-                    let to = reply.header("location").map(location_host).unwrap_or_default();
+                    let to = reply
+                        .header("location")
+                        .map(location_host)
+                        .unwrap_or_default();
                     let detail = format!(
                         "HTTP {}: redirected{to}; not followed, keys are only sent to the configured host",
                         reply.status
@@ -232,21 +259,33 @@ impl Client {
                     let ra = reply.header("retry-after").and_then(parse_retry_after);
                     ((v.judge)(secret.expose(), &reply), ra)
                 }
-                Err(e) => (Outcome::Transient(VerifyStatus::Unknown, describe(&e, &base.url)), None),
+                Err(e) => (
+                    Outcome::Transient(VerifyStatus::Unknown, describe(&e, &base.url)),
+                    None,
+                ),
             };
             let (status, detail) = match outcome {
                 Outcome::Final(s, d) => return (s, d),
                 Outcome::Transient(s, d) => (s, d),
             };
             let tries = attempt + 1;
-            let after = |d: String| if tries > 1 { format!("{d} (after {tries} attempts)") } else { d };
+            let after = |d: String| {
+                if tries > 1 {
+                    format!("{d} (after {tries} attempts)")
+                } else {
+                    d
+                }
+            };
             if attempt >= self.settings.retries {
                 return (status, after(detail));
             }
             let mut wait = self.settings.backoff_for(attempt);
             if let Some(ra) = retry_after {
                 if ra > self.settings.max_wait {
-                    let d = format!("{detail}; Retry-After {}s is longer than keyhound waits", ra.as_secs());
+                    let d = format!(
+                        "{detail}; Retry-After {}s is longer than keyhound waits",
+                        ra.as_secs()
+                    );
                     return (status, after(d));
                 }
                 self.limiter.hold(v.name, Instant::now() + ra);
@@ -258,8 +297,13 @@ impl Client {
     }
 
     fn send(&self, base: &Base, url: &str, probe: &Probe) -> Result<Reply, ureq::Error> {
-        self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let agent = if base.loopback { &self.direct } else { &self.agent };
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let agent = if base.loopback {
+            &self.direct
+        } else {
+            &self.agent
+        };
         let mut resp = match probe.method {
             Method::Get => {
                 let mut req = agent.get(url);
@@ -282,7 +326,12 @@ impl Client {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let status = resp.status().as_u16();
         // Error bodies are small; a huge one is cut, not an error.
@@ -293,13 +342,21 @@ impl Client {
             .read_to_vec()
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        Ok(Reply { status, headers, body })
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
 /// ` to other.example.com` from a Location header (the host only: a path could carry a token).
 fn location_host(loc: &str) -> String {
-    match loc.parse::<ureq::http::Uri>().ok().and_then(|u| u.host().map(str::to_string)) {
+    match loc
+        .parse::<ureq::http::Uri>()
+        .ok()
+        .and_then(|u| u.host().map(str::to_string))
+    {
         Some(h) => format!(" to {h}"),
         None => String::new(),
     }
@@ -321,7 +378,10 @@ fn describe(e: &ureq::Error, base: &str) -> String {
         ureq::Error::Rustls(r) => format!("TLS error: {r}"),
         ureq::Error::Protocol(p) => format!("bad HTTP answer: {p}"),
         ureq::Error::BodyExceedsLimit(_) => "answer too large".to_string(),
-        other => format!("request failed: {}", other.to_string().replace(base, "<endpoint>")),
+        other => format!(
+            "request failed: {}",
+            other.to_string().replace(base, "<endpoint>")
+        ),
     };
     format!("{what} ({host})")
 }
@@ -333,7 +393,10 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
         return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)));
     }
     let at = parse_http_date(v)?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn parse_http_date(v: &str) -> Option<SystemTime> {
@@ -344,12 +407,17 @@ fn parse_http_date(v: &str) -> Option<SystemTime> {
         return None;
     }
     let day: i64 = parts[0].parse().ok()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| *m == parts[1])? as i64
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == parts[1])? as i64
         + 1;
     let year: i64 = parts[2].parse().ok()?;
-    let time: Vec<i64> = parts[3].split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    let time: Vec<i64> = parts[3]
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
     if time.len() != 3 {
         return None;
     }
@@ -375,11 +443,20 @@ mod tests {
         assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
         assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         let t = parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
-        assert_eq!(t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(), 1_445_412_480);
+        assert_eq!(
+            t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(),
+            1_445_412_480
+        );
         let t = parse_http_date("Thu, 01 Jan 1970 00:00:10 GMT").unwrap();
-        assert_eq!(t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(), 10);
+        assert_eq!(
+            t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(),
+            10
+        );
     }
 
     #[test]
@@ -391,9 +468,15 @@ mod tests {
         };
         for _ in 0..20 {
             let b0 = s.backoff_for(0);
-            assert!(b0 >= Duration::from_millis(50) && b0 < Duration::from_millis(100), "{b0:?}");
+            assert!(
+                b0 >= Duration::from_millis(50) && b0 < Duration::from_millis(100),
+                "{b0:?}"
+            );
             let b1 = s.backoff_for(1);
-            assert!(b1 >= Duration::from_millis(100) && b1 < Duration::from_millis(200), "{b1:?}");
+            assert!(
+                b1 >= Duration::from_millis(100) && b1 < Duration::from_millis(200),
+                "{b1:?}"
+            );
             assert!(s.backoff_for(10) < Duration::from_millis(350));
         }
     }
@@ -405,7 +488,11 @@ mod tests {
         for _ in 0..4 {
             r.acquire("x");
         }
-        assert!(t.elapsed() >= Duration::from_millis(55), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() >= Duration::from_millis(55),
+            "{:?}",
+            t.elapsed()
+        );
         let t = Instant::now();
         r.acquire("y");
         assert!(t.elapsed() < Duration::from_millis(15));

@@ -39,7 +39,8 @@ impl Endpoints {
                     verifier_names().join(", ")
                 ));
             };
-            let base = parse_base(url.trim()).map_err(|e| format!("--verify-endpoint {name}={}: {e}", url.trim()))?;
+            let base = parse_base(url.trim())
+                .map_err(|e| format!("--verify-endpoint {name}={}: {e}", url.trim()))?;
             if overrides.insert(ver.name, base).is_some() {
                 return Err(format!("--verify-endpoint: '{name}' is given twice"));
             }
@@ -65,7 +66,10 @@ impl Endpoints {
 pub fn parse_base(url: &str) -> Result<Base, String> {
     let uri: ureq::http::Uri = url.parse().map_err(|_| "not a URL".to_string())?;
     let scheme = uri.scheme_str().map(str::to_ascii_lowercase);
-    let host = uri.host().filter(|h| !h.is_empty()).ok_or("the URL has no host")?;
+    let host = uri
+        .host()
+        .filter(|h| !h.is_empty())
+        .ok_or("the URL has no host")?;
     if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
         return Err("credentials in the URL are not accepted".into());
     }
@@ -100,7 +104,9 @@ pub fn is_loopback(host: &str) -> bool {
     }
     match h.parse::<IpAddr>() {
         Ok(IpAddr::V4(a)) => a.is_loopback(),
-        Ok(IpAddr::V6(a)) => a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        Ok(IpAddr::V6(a)) => {
+            a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         Err(_) => false,
     }
 }
@@ -111,22 +117,45 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["127.0.0.1", "127.1.2.3", "[::1]", "localhost", "LOCALHOST", "api.localhost"] {
+        for h in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "localhost",
+            "LOCALHOST",
+            "api.localhost",
+        ] {
             assert!(is_loopback(h), "{h}");
         }
-        for h in ["10.0.0.1", "example.com", "localhost.example.com", "128.0.0.1", "[::2]"] {
+        for h in [
+            "10.0.0.1",
+            "example.com",
+            "localhost.example.com",
+            "128.0.0.1",
+            "[::2]",
+        ] {
             assert!(!is_loopback(h), "{h}");
         }
     }
 
     #[test]
     fn overrides() {
-        let e = Endpoints::parse(&["openai=http://127.0.0.1:8080/".into(), "GitHub=https://ghe.example.com/api/v3".into()]).unwrap();
+        let e = Endpoints::parse(&[
+            "openai=http://127.0.0.1:8080/".into(),
+            "GitHub=https://ghe.example.com/api/v3".into(),
+        ])
+        .unwrap();
         let b = e.base(verifier("openai").unwrap());
         assert_eq!(b.url, "http://127.0.0.1:8080");
         assert!(b.loopback && b.overridden);
-        assert_eq!(e.base(verifier("github").unwrap()).url, "https://ghe.example.com/api/v3");
-        assert_eq!(e.base(verifier("stripe").unwrap()).url, "https://api.stripe.com");
+        assert_eq!(
+            e.base(verifier("github").unwrap()).url,
+            "https://ghe.example.com/api/v3"
+        );
+        assert_eq!(
+            e.base(verifier("stripe").unwrap()).url,
+            "https://api.stripe.com"
+        );
         assert_eq!(parse_base("http://[::1]:9/").unwrap().url, "http://[::1]:9");
     }
 
@@ -134,10 +163,18 @@ mod tests {
     fn refusals() {
         let err = Endpoints::parse(&["openai=http://example.com".into()]).unwrap_err();
         assert!(err.contains("loopback"), "{err}");
-        assert!(Endpoints::parse(&["nope=https://x.example".into()]).unwrap_err().contains("unknown provider"));
-        assert!(Endpoints::parse(&["openai".into()]).unwrap_err().contains("PROVIDER=URL"));
+        assert!(Endpoints::parse(&["nope=https://x.example".into()])
+            .unwrap_err()
+            .contains("unknown provider"));
+        assert!(Endpoints::parse(&["openai".into()])
+            .unwrap_err()
+            .contains("PROVIDER=URL"));
         assert!(Endpoints::parse(&["openai=ftp://127.0.0.1".into()]).is_err());
         assert!(Endpoints::parse(&["openai=https://u:p@x.example".into()]).is_err());
-        assert!(Endpoints::parse(&["openai=https://a.example".into(), "openai=https://b.example".into()]).is_err());
+        assert!(Endpoints::parse(&[
+            "openai=https://a.example".into(),
+            "openai=https://b.example".into()
+        ])
+        .is_err());
     }
 }

@@ -21,7 +21,11 @@ fn reasons(r: &Reply) -> Vec<String> {
     let v = r.json().unwrap_or_default();
     v["error"]["details"]
         .as_array()
-        .map(|d| d.iter().filter_map(|x| x["reason"].as_str().map(str::to_string)).collect())
+        .map(|d| {
+            d.iter()
+                .filter_map(|x| x["reason"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -39,13 +43,18 @@ fn judge(_secret: &str, r: &Reply) -> Outcome {
     };
     match r.status {
         200..=299 => Outcome::Final(Live, "authenticated (HTTP 200)".into()),
-        400 if has("API_KEY_INVALID") || e.says("api key not valid") || e.says("api key expired") => {
+        400 if has("API_KEY_INVALID")
+            || e.says("api key not valid")
+            || e.says("api key expired") =>
+        {
             Outcome::Final(Inactive, detail)
         }
-        400 if e.kind_is("FAILED_PRECONDITION") || e.says("location is not supported") => Outcome::Final(
-            Unknown,
-            format!("{detail} (this depends on where keyhound runs, not on the key)"),
-        ),
+        400 if e.kind_is("FAILED_PRECONDITION") || e.says("location is not supported") => {
+            Outcome::Final(
+                Unknown,
+                format!("{detail} (this depends on where keyhound runs, not on the key)"),
+            )
+        }
         403 if has("CONSUMER_SUSPENDED") => Outcome::Final(Inactive, detail),
         403 => Outcome::Final(Restricted, detail),
         429 if e.says("billing") || e.says("limit: 0") => Outcome::Final(QuotaExhausted, detail),

@@ -39,7 +39,9 @@ fn judge(secret: &str, r: &Reply) -> Outcome {
         403 | 429 if rate_limited => Outcome::Transient(RateLimited, detail),
         403 if r.header("x-github-sso").is_some() => Outcome::Final(
             Restricted,
-            format!("{detail} (the token works but is not authorised for the organization's SAML SSO)"),
+            format!(
+                "{detail} (the token works but is not authorised for the organization's SAML SSO)"
+            ),
         ),
         403 => Outcome::Final(Restricted, detail),
         _ => fallback(r, detail),

@@ -14,7 +14,9 @@ pub const VERIFIER: Verifier = Verifier {
 
 fn probe(secret: &str) -> Result<Probe, String> {
     if !secret.starts_with("glpat-") {
-        return Err("only personal, project and group access tokens (glpat-) have a read-only check".into());
+        return Err(
+            "only personal, project and group access tokens (glpat-) have a read-only check".into(),
+        );
     }
     Ok(Probe::get("/api/v4/personal_access_tokens/self").header("private-token", secret))
 }

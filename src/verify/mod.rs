@@ -104,7 +104,11 @@ impl Probe {
         }
     }
 
-    pub fn post(path: impl Into<String>, content_type: &'static str, body: impl Into<Vec<u8>>) -> Probe {
+    pub fn post(
+        path: impl Into<String>,
+        content_type: &'static str,
+        body: impl Into<Vec<u8>>,
+    ) -> Probe {
         Probe {
             method: Method::Post,
             path: path.into(),
@@ -151,7 +155,8 @@ impl Reply {
         let Some(v) = self.json() else {
             let text = self.body.trim();
             return ErrorInfo {
-                message: (!text.is_empty() && text.len() < 200 && !text.starts_with('<')).then(|| text.to_string()),
+                message: (!text.is_empty() && text.len() < 200 && !text.starts_with('<'))
+                    .then(|| text.to_string()),
                 ..ErrorInfo::default()
             };
         };
@@ -209,9 +214,10 @@ impl ErrorInfo {
 
     /// The message contains `needle` (ASCII case-insensitive).
     pub fn says(&self, needle: &str) -> bool {
-        self.message
-            .as_deref()
-            .is_some_and(|m| m.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()))
+        self.message.as_deref().is_some_and(|m| {
+            m.to_ascii_lowercase()
+                .contains(&needle.to_ascii_lowercase())
+        })
     }
 }
 
@@ -291,7 +297,11 @@ fn looks_like_secret(word: &str, secret: &str) -> bool {
         return true;
     }
     // Shares the key's prefix and is long: an echo with a typo or with stars in the middle.
-    let common = word.bytes().zip(secret.bytes()).take_while(|(a, b)| a == b).count();
+    let common = word
+        .bytes()
+        .zip(secret.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
     if common >= 4 && word.len() >= 16 {
         return true;
     }
@@ -321,15 +331,28 @@ mod tests {
         let echo = format!("Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.");
         let d = clean_detail(&echo, &key);
         assert!(!d.contains(&key[10..30]), "{d}");
-        assert!(d.starts_with("Incorrect API key provided: sk-proj-aB…"), "{d}");
-        assert!(d.contains("https://platform.openai.com/account/api-keys"), "{d}");
+        assert!(
+            d.starts_with("Incorrect API key provided: sk-proj-aB…"),
+            "{d}"
+        );
+        assert!(
+            d.contains("https://platform.openai.com/account/api-keys"),
+            "{d}"
+        );
         // A masked echo is redacted too.
-        let masked = format!("Incorrect API key provided: sk-proj-{}{}", "*".repeat(40), &key[key.len() - 4..]);
+        let masked = format!(
+            "Incorrect API key provided: sk-proj-{}{}",
+            "*".repeat(40),
+            &key[key.len() - 4..]
+        );
         assert!(!clean_detail(&masked, &key).contains(&"*".repeat(10)));
         // A fragment of the key.
         let frag = format!("key {} is bad", &key[20..40]);
         assert!(!clean_detail(&frag, &key).contains(&key[20..40]));
-        assert_eq!(clean_detail("invalid_api_key: bad\nkey", &key), "invalid_api_key: bad key");
+        assert_eq!(
+            clean_detail("invalid_api_key: bad\nkey", &key),
+            "invalid_api_key: bad key"
+        );
     }
 
     #[test]
@@ -343,8 +366,14 @@ mod tests {
         assert_eq!(e.detail(), "c: m");
         let e = r(r#"{"error":{"message":"m","type":"t","code":null}}"#).error();
         assert_eq!((e.code.clone(), e.detail()), (None, "t: m".to_string()));
-        assert_eq!(r(r#"{"ok":false,"error":"invalid_auth"}"#).error().detail(), "invalid_auth");
-        assert_eq!(r(r#"{"message":"Bad credentials"}"#).error().detail(), "Bad credentials");
+        assert_eq!(
+            r(r#"{"ok":false,"error":"invalid_auth"}"#).error().detail(),
+            "invalid_auth"
+        );
+        assert_eq!(
+            r(r#"{"message":"Bad credentials"}"#).error().detail(),
+            "Bad credentials"
+        );
         assert_eq!(r("not json").error().detail(), "not json");
         assert_eq!(r("<html>").error().detail(), "");
     }
@@ -362,7 +391,11 @@ mod tests {
     fn every_builtin_rule_names_a_verifier_keyhound_has() {
         for r in crate::rules::builtin_rules() {
             if let Some(v) = &r.verify {
-                assert!(verifier(v).is_some(), "rule {} names verifier '{v}', which does not exist", r.id);
+                assert!(
+                    verifier(v).is_some(),
+                    "rule {} names verifier '{v}', which does not exist",
+                    r.id
+                );
             }
         }
     }

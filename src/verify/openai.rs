@@ -30,11 +30,16 @@ fn judge(_secret: &str, r: &Reply) -> Outcome {
         // Revoked, deleted or mistyped.
         401 if e.code_is("invalid_api_key") => Outcome::Final(Inactive, detail),
         // A restricted key without the permission this endpoint needs: live, but limited.
-        401 if e.code.is_none() && (e.says("missing scopes") || e.says("insufficient permissions")) => {
+        401 if e.code.is_none()
+            && (e.says("missing scopes") || e.says("insufficient permissions")) =>
+        {
             Outcome::Final(Restricted, detail)
         }
         // A live key used from the wrong context (no organization, IP allowlist).
-        401 if e.says("member of an organization") || e.says("ip address") || e.says("not authorized") => {
+        401 if e.says("member of an organization")
+            || e.says("ip address")
+            || e.says("not authorized") =>
+        {
             Outcome::Final(Restricted, detail)
         }
         // Where the scan runs, not the key.
@@ -44,7 +49,9 @@ fn judge(_secret: &str, r: &Reply) -> Outcome {
         ),
         // Authenticated, but no access to this organization or project resource.
         403 => Outcome::Final(Restricted, super::with_status(403, detail)),
-        429 if e.code_is("insufficient_quota") || e.kind_is("insufficient_quota") => Outcome::Final(QuotaExhausted, detail),
+        429 if e.code_is("insufficient_quota") || e.kind_is("insufficient_quota") => {
+            Outcome::Final(QuotaExhausted, detail)
+        }
         429 => Outcome::Transient(RateLimited, detail),
         _ => fallback(r, detail),
     }

@@ -23,7 +23,10 @@ fn judge(_secret: &str, r: &Reply) -> Outcome {
             let d = &v["data"];
             let remaining = d["limit_remaining"].as_f64();
             if !d["limit"].is_null() && remaining.is_some_and(|x| x <= 0.0) {
-                return Outcome::Final(QuotaExhausted, "the key's credit limit is used up (limit_remaining 0)".into());
+                return Outcome::Final(
+                    QuotaExhausted,
+                    "the key's credit limit is used up (limit_remaining 0)".into(),
+                );
             }
             let mut s = String::from("authenticated");
             if d["is_provisioning_key"] == true {

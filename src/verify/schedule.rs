@@ -24,7 +24,12 @@ pub struct VerifySummary {
 }
 
 /// Checks every finding whose rule names a verifier, and sets `Finding::verification`.
-pub fn verify_findings(findings: &mut [Finding], rules: &[Rule], client: &Client, warnings: &Warnings) -> VerifySummary {
+pub fn verify_findings(
+    findings: &mut [Finding],
+    rules: &[Rule],
+    client: &Client,
+    warnings: &Warnings,
+) -> VerifySummary {
     let start = Instant::now();
     let by_rule: HashMap<&str, &str> = rules
         .iter()
@@ -60,7 +65,11 @@ pub fn verify_findings(findings: &mut [Finding], rules: &[Rule], client: &Client
             jobs.len(),
             if jobs.len() == 1 { "" } else { "s" },
             providers.iter().copied().collect::<Vec<_>>().join(", "),
-            if client.endpoints.is_empty() { "official endpoints" } else { "some endpoints overridden" }
+            if client.endpoints.is_empty() {
+                "official endpoints"
+            } else {
+                "some endpoints overridden"
+            }
         ));
     }
     let results = run_jobs(&jobs, client);
@@ -87,7 +96,9 @@ fn run_jobs(jobs: &[(&'static super::Verifier, Secret)], client: &Client) -> Vec
         for _ in 0..workers {
             s.spawn(|| loop {
                 let j = next.fetch_add(1, Ordering::Relaxed);
-                let Some((v, secret)) = jobs.get(j) else { break };
+                let Some((v, secret)) = jobs.get(j) else {
+                    break;
+                };
                 let verdict = client.check(v, secret);
                 *results[j].lock().unwrap() = Some(verdict);
             });

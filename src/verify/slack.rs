@@ -25,7 +25,11 @@ fn probe(secret: &str) -> Result<Probe, String> {
             return Err("not a Slack webhook URL keyhound can check".into());
         }
         // Not JSON: Slack answers invalid_payload and posts nothing.
-        let mut p = Probe::post(path, "application/json", "keyhound verification: not a message");
+        let mut p = Probe::post(
+            path,
+            "application/json",
+            "keyhound verification: not a message",
+        );
         p.official_base = Some("https://hooks.slack.com");
         return Ok(p);
     }
@@ -46,7 +50,9 @@ fn judge(secret: &str, r: &Reply) -> Outcome {
         let body = r.body.trim().to_string();
         return match r.status {
             200..=299 => Outcome::Final(Live, "webhook accepted the request".into()),
-            400 if body == "invalid_payload" || body == "no_text" => Outcome::Final(Live, format!("webhook exists ({body})")),
+            400 if body == "invalid_payload" || body == "no_text" => {
+                Outcome::Final(Live, format!("webhook exists ({body})"))
+            }
             403 | 404 | 410 => Outcome::Final(Inactive, super::with_status(r.status, body)),
             _ => fallback(r, body),
         };
@@ -56,16 +62,22 @@ fn judge(secret: &str, r: &Reply) -> Outcome {
     if r.status == 200 && v["ok"] == true {
         let team = v["team"].as_str().unwrap_or("?");
         let user = v["user"].as_str().unwrap_or("?");
-        let kind = if v["bot_id"].is_string() { "bot" } else { "user" };
+        let kind = if v["bot_id"].is_string() {
+            "bot"
+        } else {
+            "user"
+        };
         return Outcome::Final(Live, format!("{kind} token for {user} in workspace {team}"));
     }
     match error {
         "invalid_auth" | "not_authed" | "account_inactive" | "token_revoked" | "token_expired" => {
             Outcome::Final(Inactive, error.into())
         }
-        "missing_scope" | "no_permission" | "ekm_access_denied" | "org_login_required" | "team_access_not_granted" => {
-            Outcome::Final(Restricted, error.into())
-        }
+        "missing_scope"
+        | "no_permission"
+        | "ekm_access_denied"
+        | "org_login_required"
+        | "team_access_not_granted" => Outcome::Final(Restricted, error.into()),
         "ratelimited" => Outcome::Transient(RateLimited, error.into()),
         "fatal_error" | "internal_error" | "service_unavailable" | "request_timeout" => {
             Outcome::Transient(Unknown, error.into())

@@ -20,7 +20,11 @@ fn probe(secret: &str) -> Result<Probe, String> {
 
 fn judge(secret: &str, r: &Reply) -> Outcome {
     let detail = r.error().detail();
-    let mode = if secret.contains("_test_") { "test mode" } else { "live mode" };
+    let mode = if secret.contains("_test_") {
+        "test mode"
+    } else {
+        "live mode"
+    };
     match r.status {
         200..=299 => Outcome::Final(Live, format!("authenticated ({mode} key)")),
         401 => Outcome::Final(Inactive, detail),

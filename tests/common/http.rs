@@ -76,7 +76,9 @@ impl Request {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 }
 
@@ -117,7 +119,11 @@ impl MockServer {
 
     /// Answers requests to `path` (query ignored) with `replies` in order, the last repeating.
     pub fn on(&self, path: &str, replies: Vec<Reply>) -> &MockServer {
-        self.state.lock().unwrap().script.insert(path.to_string(), replies);
+        self.state
+            .lock()
+            .unwrap()
+            .script
+            .insert(path.to_string(), replies);
         self
     }
 
@@ -156,7 +162,10 @@ fn serve(conn: TcpStream, state: &Mutex<State>) {
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
         }
     }
-    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0; len];
     let _ = reader.read_exact(&mut body);
     let req = Request {
@@ -185,7 +194,10 @@ fn serve(conn: TcpStream, state: &Mutex<State>) {
     for (k, v) in &reply.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
-    out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", reply.body.len()));
+    out.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        reply.body.len()
+    ));
     out.push_str(&reply.body);
     let _ = conn.write_all(out.as_bytes());
     let _ = conn.flush();
