@@ -604,7 +604,10 @@ fn io(e: std::io::Error) -> String {
 /// Redacted form with the length, for display.
 fn shown(v: &str) -> String {
     let k = clean(v);
-    let prefix = k.rfind(['-', '_']).filter(|&i| i < 12).map_or(0, |i| i + 1);
+    let prefix = k.as_bytes()[..k.len().min(12)]
+        .iter()
+        .rposition(|b| matches!(b, b'-' | b'_'))
+        .map_or(0, |i| i + 1);
     format!("{} ({} characters)", redact(&k, prefix), v.chars().count())
 }
 

@@ -316,6 +316,8 @@ fn env_file_flag_is_read() {
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("config/prod.env (line 1)"), "{out}");
+    // The redacted form keeps the known prefix.
+    assert!(out.contains(&format!("{}…", &key[..10])), "{out}");
     let (code, out) = doctor(dir.path(), &[], &["--offline", "--env-file", "missing.env"]);
     assert_eq!(code, 2, "{out}");
 }
