@@ -11,7 +11,7 @@ use keyhound::diag::Warnings;
 use keyhound::report::{self, ReportContext};
 use keyhound::rules;
 use keyhound::scan::{self, ScanOptions};
-use keyhound::{baseline, config, hook, suppress};
+use keyhound::{baseline, config, hook, suppress, verify};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -27,8 +27,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => run_rules(args),
         Command::Baseline(BaselineCommand::Create(args)) => run_baseline_create(args),
         Command::InstallHook(args) => run_install_hook(args),
-        // Implemented by the doctor work (issue 5).
-        Command::Doctor(_) => Err("this command is not implemented yet".to_string()),
+        Command::Doctor(args) => keyhound::doctor::run_cli(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -46,7 +45,7 @@ fn scan_and_suppress(
     size_given: bool,
     use_baseline: bool,
     warnings: &Warnings,
-) -> Result<scan::ScanResult, String> {
+) -> Result<(scan::ScanResult, Vec<rules::Rule>), String> {
     let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
     cfg.apply_defaults(args, size_given)?;
     let base = match (&args.baseline, use_baseline) {
@@ -73,12 +72,23 @@ fn scan_and_suppress(
     if let Some(note) = hidden.note() {
         warnings.note(note);
     }
-    Ok(result)
+    Ok((result, cfg.rules))
 }
 
 fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
     let warnings = Warnings::new(args.quiet);
-    let result = scan_and_suppress(&mut args, size_given, true, &warnings)?;
+    // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
+    let verify_client = verify_client(&args, &warnings)?;
+    let (mut result, rules) = scan_and_suppress(&mut args, size_given, true, &warnings)?;
+    // After suppression: allowlisted or baselined keys are never sent to a provider.
+    if let Some(client) = &verify_client {
+        verify::verify_findings(&mut result.findings, &rules, client, &warnings);
+        if args.only_live {
+            result
+                .findings
+                .retain(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()));
+        }
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: args.no_redact,
@@ -127,7 +137,7 @@ fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {
         unreachable!("parsed a scan command")
     };
     let warnings = Warnings::new(false);
-    let result = scan_and_suppress(&mut args, false, false, &warnings)?;
+    let (result, _) = scan_and_suppress(&mut args, false, false, &warnings)?;
     let n = baseline::write(&a.output, &result.findings)?;
     eprintln!(
         "keyhound: wrote {n} finding{} to {}; use it with `keyhound scan --baseline {}`",
@@ -152,6 +162,22 @@ fn run_install_hook(a: InstallHookArgs) -> Result<u8, String> {
     }
     eprintln!("keyhound: every `git commit` now runs `keyhound scan --staged`");
     Ok(0)
+}
+
+/// The verification client when `--verify` or `--only-live` is on; `--verify-endpoint` values are
+/// validated either way.
+fn verify_client(args: &ScanArgs, warnings: &Warnings) -> Result<Option<verify::Client>, String> {
+    let endpoints = verify::Endpoints::parse(&args.verify_endpoint)?;
+    if !(args.verify || args.only_live) {
+        if !endpoints.is_empty() {
+            warnings.note("--verify-endpoint has no effect without --verify");
+        }
+        return Ok(None);
+    }
+    Ok(Some(verify::Client::new(
+        verify::Settings::from_env(warnings),
+        endpoints,
+    )))
 }
 
 /// Writes a report to `path`, or to stdout.

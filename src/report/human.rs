@@ -41,11 +41,24 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let mut order: Vec<&Finding> = findings.iter().collect();
     order.sort_by_key(|f| !is_live(f));
     let mut current: Option<(&str, bool)> = None;
+    let red = AnsiColor::Red.on_default().bold();
+    let any_live = order.first().is_some_and(|f| is_live(f));
+    if any_live {
+        writeln!(
+            out,
+            "{}\n",
+            p.paint(red, "LIVE KEYS: these authenticated; rotate them first")
+        )?;
+    }
     for f in order {
-        let group = (f.path.as_str(), is_live(f));
+        let live = is_live(f);
+        let group = (f.path.as_str(), live);
         if current != Some(group) {
             if current.is_some() {
                 writeln!(out)?;
+            }
+            if any_live && !live && current.is_none_or(|(_, l)| l) {
+                writeln!(out, "{}\n", p.paint(bold, "OTHER FINDINGS"))?;
             }
             writeln!(out, "{}", p.paint(bold.underline(), &f.path))?;
             current = Some(group);
@@ -55,13 +68,15 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             &format!("{:<8}", f.severity.as_str()),
         );
         let secret = f.shown_secret(ctx.no_redact).unwrap_or_default();
+        let (message, secret) = if live {
+            (p.paint(red, &f.message), p.paint(red, &secret))
+        } else {
+            (f.message.clone(), p.paint(bold, &secret))
+        };
         writeln!(
             out,
-            "  {:>5}:{:<4} {sev} {}  {}",
-            f.line,
-            f.column,
-            f.message,
-            p.paint(bold, &secret)
+            "  {:>5}:{:<4} {sev} {message}  {secret}",
+            f.line, f.column
         )?;
         let mut facts = Vec::new();
         facts.push(format!("rule {}", f.rule_id));

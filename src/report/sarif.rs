@@ -188,13 +188,26 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
                 text.push_str(&format!(": {s}"));
             }
             if let Some(v) = &f.verification {
-                text.push_str(&format!(" [verified: {}]", v.status.as_str()));
+                text.push_str(&format!(" [verified: {}", v.status.as_str()));
+                if v.status.is_live() {
+                    text.push_str(", rotate it now");
+                }
+                if !v.detail.is_empty() {
+                    text.push_str(&format!(" ({})", v.detail));
+                }
+                text.push(']');
             }
+            // A key that still authenticates is an error whatever the rule's severity.
+            let level = if f.verification.as_ref().is_some_and(|v| v.status.is_live()) {
+                "error"
+            } else {
+                level(f.severity)
+            };
             text.push_str(&format!(". {}", f.remediation));
             json!({
                 "ruleId": f.rule_id,
                 "ruleIndex": rule_index[f.rule_id.as_str()],
-                "level": level(f.severity),
+                "level": level,
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {

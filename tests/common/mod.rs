@@ -2,6 +2,7 @@
 //! and fake keys generated at test time (the repository never holds a real-looking key).
 #![allow(dead_code)]
 
+pub mod http;
 pub mod venv;
 
 use assert_cmd::Command;

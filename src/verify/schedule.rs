@@ -1,0 +1,111 @@
+//! Runs the checks of a scan: every distinct (verifier, secret) pair once, however many findings
+//! carry it (the cache is keyed by [`Secret::hash`], so it never holds a secret), on at most
+//! `Settings::concurrency` threads; then copies each verdict onto its findings.
+
+use super::{verifier, Client};
+use crate::diag::Warnings;
+use crate::finding::{Finding, Secret, Verification};
+use crate::rules::Rule;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// What a verification pass did, for notes and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifySummary {
+    /// Distinct secrets checked.
+    pub checked: usize,
+    /// HTTP requests sent (retries included).
+    pub requests: usize,
+    /// Of the checked secrets, how many authenticated.
+    pub live: usize,
+    pub elapsed: Duration,
+}
+
+/// Checks every finding whose rule names a verifier, and sets `Finding::verification`.
+pub fn verify_findings(
+    findings: &mut [Finding],
+    rules: &[Rule],
+    client: &Client,
+    warnings: &Warnings,
+) -> VerifySummary {
+    let start = Instant::now();
+    let by_rule: HashMap<&str, &str> = rules
+        .iter()
+        .filter_map(|r| r.verify.as_deref().map(|v| (r.id.as_str(), v)))
+        .collect();
+    let mut unknown_names = BTreeSet::new();
+    // (verifier, secret hash) -> job index; jobs hold what each check needs.
+    let mut index: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut jobs: Vec<(&'static super::Verifier, Secret)> = Vec::new();
+    let mut job_of: Vec<Option<usize>> = vec![None; findings.len()];
+    for (i, f) in findings.iter().enumerate() {
+        let (Some(secret), Some(name)) = (&f.secret, by_rule.get(f.rule_id.as_str())) else {
+            continue;
+        };
+        let Some(v) = verifier(name) else {
+            unknown_names.insert(name.to_string());
+            continue;
+        };
+        let key = (v.name, secret.hash());
+        let j = *index.entry(key).or_insert_with(|| {
+            jobs.push((v, secret.clone()));
+            jobs.len() - 1
+        });
+        job_of[i] = Some(j);
+    }
+    for name in unknown_names {
+        warnings.note(format!("rules name a verifier '{name}' that keyhound does not have; those findings are not verified"));
+    }
+    if !jobs.is_empty() {
+        let providers: BTreeSet<&str> = jobs.iter().map(|(v, _)| v.name).collect();
+        warnings.note(format!(
+            "verifying {} distinct secret{} with {} ({})",
+            jobs.len(),
+            if jobs.len() == 1 { "" } else { "s" },
+            providers.iter().copied().collect::<Vec<_>>().join(", "),
+            if client.endpoints.is_empty() {
+                "official endpoints"
+            } else {
+                "some endpoints overridden"
+            }
+        ));
+    }
+    let results = run_jobs(&jobs, client);
+    let live = results.iter().filter(|v| v.status.is_live()).count();
+    for (f, j) in findings.iter_mut().zip(job_of) {
+        if let Some(j) = j {
+            f.verification = Some(results[j].clone());
+        }
+    }
+    VerifySummary {
+        checked: jobs.len(),
+        requests: client.requests_sent(),
+        live,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// Runs the checks on a bounded pool of scoped threads; results in job order.
+fn run_jobs(jobs: &[(&'static super::Verifier, Secret)], client: &Client) -> Vec<Verification> {
+    let results: Vec<Mutex<Option<Verification>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = client.settings.concurrency.clamp(1, jobs.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let j = next.fetch_add(1, Ordering::Relaxed);
+                let Some((v, secret)) = jobs.get(j) else {
+                    break;
+                };
+                let verdict = client.check(v, secret);
+                *results[j].lock().unwrap() = Some(verdict);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| m.into_inner().unwrap().expect("every job ran"))
+        .collect()
+}
