@@ -5,7 +5,7 @@
 mod common;
 
 use common::http::{MockServer, Reply};
-use common::{fake, keyhound, openai_key, write};
+use common::{assert_valid_sarif, fake, keyhound, openai_key, write};
 use keyhound::finding::{Secret, Verification, VerifyStatus};
 use keyhound::verify::{verifier, Client, Endpoints, Settings};
 use serde_json::Value;
@@ -625,7 +625,7 @@ fn verdicts_in_every_format_and_no_full_key_anywhere() {
     assert_no_key(&stdout, &live);
     assert_no_key(&String::from_utf8_lossy(&out.stderr), &live);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
-    validate_sarif(&sarif);
+    assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     for r in results {
@@ -791,21 +791,4 @@ fn without_verify_nothing_is_sent() {
     assert_eq!(out.status.code(), Some(1));
     assert!(json_of(&out)["findings"][0]["verification"].is_null());
     assert!(s.requests().is_empty());
-}
-
-/// Validates against the official SARIF 2.1.0 schema (in ../shared/schemas next to the repo).
-fn validate_sarif(log: &Value) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let schema_path = root
-        .ancestors()
-        .map(|a| a.join("shared/schemas/sarif-schema-2.1.0.json"))
-        .find(|p| p.exists())
-        .expect("shared/schemas/sarif-schema-2.1.0.json next to the repository");
-    let schema: Value = serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
 }

@@ -103,3 +103,25 @@ pub fn rule_ids(report: &serde_json::Value) -> Vec<String> {
         .map(|f| f["rule_id"].as_str().unwrap_or("").to_string())
         .collect()
 }
+
+/// A validator for the official SARIF 2.1.0 schema (`shared/schemas/` next to the repository).
+pub fn sarif_validator() -> jsonschema::Validator {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema_path = root
+        .ancestors()
+        .map(|a| a.join("shared/schemas/sarif-schema-2.1.0.json"))
+        .find(|p| p.exists())
+        .expect("shared/schemas/sarif-schema-2.1.0.json next to the repository");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// Asserts that `log` is valid SARIF 2.1.0.
+pub fn assert_valid_sarif(log: &serde_json::Value) {
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+}
