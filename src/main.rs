@@ -61,6 +61,7 @@ fn scan_and_suppress(
         threads: args.threads,
         archives: !args.no_archives,
         inline_allow: !args.no_inline_allow,
+        dotenv_history: !args.no_history && !args.staged,
     };
     let mut result = scan::run(&engine, &opts, warnings)?;
     let (kept, hidden) = suppress::apply(
@@ -211,7 +212,15 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
     let rules = rules::builtin_rules();
     write_report(None, |out| match args.format {
         RulesFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rules)?;
+            // Regex rules, then the built-in context checks (marked "kind": "check").
+            let mut all: Vec<serde_json::Value> = rules.iter().map(|r| serde_json::json!(r)).collect();
+            all.extend(keyhound::context::checks::CHECKS.iter().map(|c| {
+                let mut v = serde_json::json!(c);
+                v["kind"] = "check".into();
+                v["provider"] = "keyhound".into();
+                v
+            }));
+            serde_json::to_writer_pretty(&mut *out, &all)?;
             writeln!(out)
         }
         RulesFormat::Human => {
@@ -230,11 +239,13 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
                     r.keywords.join(", ")
                 )?;
             }
-            writeln!(
-                out,
-                "\n{} rules. Details: keyhound rules --format json",
-                rules.len()
-            )
+            let checks = keyhound::context::checks::CHECKS;
+            writeln!(out, "\nBuilt-in checks (repository hygiene and browser exposure):")?;
+            writeln!(out, "{:<34} {:<14} {:<9} WHAT", "ID", "PROVIDER", "SEVERITY")?;
+            for c in checks {
+                writeln!(out, "{:<34} {:<14} {:<9} {}", c.id, "keyhound", c.severity.as_str(), c.name)?;
+            }
+            writeln!(out, "\n{} rules, {} checks. Details: keyhound rules --format json", rules.len(), checks.len())
         }
     })?;
     Ok(0)

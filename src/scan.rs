@@ -24,6 +24,8 @@ pub struct ScanOptions {
     pub archives: bool,
     /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
     pub inline_allow: bool,
+    /// Look through git history for env files any commit added (`dotenv-tracked`).
+    pub dotenv_history: bool,
 }
 
 impl Default for ScanOptions {
@@ -36,6 +38,7 @@ impl Default for ScanOptions {
             threads: 0,
             archives: true,
             inline_allow: true,
+            dotenv_history: true,
         }
     }
 }
@@ -136,6 +139,9 @@ impl<'a> Scanner<'a> {
         };
         let matches = self.engine.scan(blob.data, hints);
         if matches.is_empty() {
+            let mut out = Vec::new();
+            context::annotate_blob(&blob.path, blob.data, &blob.origin, &mut out, &[], self.warnings);
+            self.findings.lock().unwrap().extend(out);
             return;
         }
         let offsets: Vec<usize> = matches.iter().map(|m| m.span.start).collect();
@@ -170,6 +176,7 @@ impl<'a> Scanner<'a> {
             context::classify(&mut f, blob.data, m.span.start);
             out.push(f);
         }
+        context::annotate_blob(&blob.path, blob.data, &blob.origin, &mut out, &sorted, self.warnings);
         self.findings.lock().unwrap().extend(out);
     }
 
@@ -199,6 +206,8 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         threads,
     };
     let multi = opts.paths.len() > 1;
+    let history = context::hygiene::HistoryJob::spawn(&opts.paths, opts.dotenv_history);
+    let mut env_files: Vec<(String, Vec<PathBuf>)> = Vec::new();
     for root in &opts.paths {
         let tracked = crate::source::tracked_files(root);
         let prefix = if multi {
@@ -206,17 +215,30 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         } else {
             String::new()
         };
+        let envs = Mutex::new(Vec::new());
         walk::walk(root, &walk_opts, tracked.as_deref(), warnings, &|file| {
+            if context::file_class::is_dotenv(&file.rel) {
+                envs.lock().unwrap().push(file.abs.to_path_buf());
+            }
             scanner.scan_blob(source::Blob {
                 path: format!("{prefix}{}", file.rel),
                 data: &file.data,
                 origin: Origin::WorkingTree,
             });
         });
+        env_files.push((prefix, envs.into_inner().unwrap()));
     }
     let files = scanner.stats.files.load(Ordering::Relaxed);
     let bytes = scanner.stats.bytes.load(Ordering::Relaxed);
     let mut findings = scanner.into_findings();
+    let roots: Vec<context::hygiene::RootEnvFiles<'_>> = opts
+        .paths
+        .iter()
+        .zip(&env_files)
+        .map(|(root, (prefix, env_files))| context::hygiene::RootEnvFiles { root, prefix, env_files })
+        .collect();
+    let hygiene = context::hygiene::check(&roots, history, &findings, warnings);
+    findings.extend(hygiene);
     sort_findings(&mut findings);
     Ok(ScanResult {
         findings,

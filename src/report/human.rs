@@ -1,7 +1,7 @@
 //! `--format human`: findings grouped by file, live keys first, then a summary line.
 
 use super::ReportContext;
-use crate::finding::{Finding, Tag};
+use crate::finding::Finding;
 use crate::rules::Severity;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
@@ -137,41 +137,34 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
 
 /// "3 secrets (1 live), 2 exposed to browsers, 1 .env file not ignored in 2 files; scanned …".
 pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
-    let secrets = findings.iter().filter(|f| f.secret.is_some()).count();
-    let live = findings.iter().filter(|f| is_live(f)).count();
-    let exposed = findings
-        .iter()
-        .filter(|f| {
-            f.has_tag(Tag::ClientBundle)
-                || f.rule_id == "client-exposed-env"
-                || f.rule_id == "browser-sdk-client"
-        })
-        .count();
-    let history_only = findings
-        .iter()
-        .filter(|f| f.has_tag(Tag::HistoryOnly))
-        .count();
-    let hygiene = findings.len() - secrets;
+    let c = super::counts::Counts::of(findings);
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     let mut parts = Vec::new();
     if findings.is_empty() {
         parts.push("no secrets found".to_string());
     } else {
-        let mut s = format!("{secrets} secret{}", if secrets == 1 { "" } else { "s" });
+        let mut s = n(c.secrets, "secret", "secrets");
         if findings.iter().any(|f| f.verification.is_some()) {
-            s.push_str(&format!(" ({live} live)"));
+            s.push_str(&format!(" ({} live)", c.live));
         }
         parts.push(s);
-        if exposed > 0 {
-            parts.push(format!("{exposed} exposed to browsers"));
+        if c.exposed_to_browsers > 0 {
+            parts.push(format!("{} exposed to browsers", c.exposed_to_browsers));
         }
-        if history_only > 0 {
-            parts.push(format!("{history_only} only in git history"));
+        if c.only_in_history > 0 {
+            parts.push(format!("{} only in git history", c.only_in_history));
         }
-        if hygiene > 0 {
-            parts.push(format!(
-                "{hygiene} repository hygiene issue{}",
-                if hygiene == 1 { "" } else { "s" }
-            ));
+        if c.dotenv_tracked > 0 {
+            parts.push(n(c.dotenv_tracked, ".env file committed", ".env files committed"));
+        }
+        if c.dotenv_not_ignored > 0 {
+            parts.push(n(c.dotenv_not_ignored, ".env file not ignored", ".env files not ignored"));
+        }
+        if c.gitignore_missing > 0 {
+            parts.push(n(c.gitignore_missing, ".gitignore rule missing", ".gitignore rules missing"));
+        }
+        if c.other_hygiene > 0 {
+            parts.push(n(c.other_hygiene, "repository hygiene issue", "repository hygiene issues"));
         }
     }
     let mut scanned = format!(

@@ -53,6 +53,7 @@ pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
         "findings": findings.len(),
         "by_severity": by_sev,
         "live": findings.iter().filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live())).count(),
+        "counts": super::counts::Counts::of(findings),
         "files_scanned": ctx.files,
         "bytes_scanned": ctx.bytes,
         "commits_scanned": ctx.commits,

@@ -1,5 +1,6 @@
 //! Reporters: every output format renders the same `Finding` list; nothing else formats output.
 
+pub mod counts;
 pub mod human;
 pub mod json;
 pub mod sarif;
