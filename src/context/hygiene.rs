@@ -2,10 +2,11 @@
 //! files that the next `git add .` would commit (`dotenv-not-ignored`), and repositories or
 //! directories whose `.gitignore` does not cover their env files (`gitignore-missing`).
 //!
-//! Inside a git work tree, "ignored" means what git means (`Repository::is_path_ignored`:
-//! nested `.gitignore` files, negations, `.git/info/exclude`, `core.excludesFile`). Whether the
-//! *shared* rules cover a file (`gitignore-missing`) is decided by the `.gitignore` files alone,
-//! deepest first, with the `ignore` crate's matcher; outside git that is the only rule set.
+//! Inside a git work tree, "ignored" means what git means: nested `.gitignore` files with
+//! negations (deepest file first, the `ignore` crate's matcher), then `.git/info/exclude` and
+//! `core.excludesFile` (`Repository::is_path_ignored`). Whether the *shared* rules cover a file
+//! (`gitignore-missing`) is decided by the `.gitignore` files alone; outside git that is the
+//! only rule set.
 
 use super::checks::{self, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
 use super::dotenv_history::{self, Added};
@@ -196,7 +197,16 @@ impl<'a> RootCheck<'a> {
         // Untracked env files the walk read: git's own ignore rules decide.
         for abs in walked.iter().filter(|p| !tracked_set.contains(p) && p.starts_with(&workdir)) {
             let rel = relative(&workdir, abs);
-            if repo.is_path_ignored(Path::new(&rel)).unwrap_or(true) {
+            // The .gitignore files decide first (deepest wins); only when none of them has a
+            // matching rule do git's excludes (.git/info/exclude, core.excludesFile) via libgit2.
+            // libgit2 drops a nested .gitignore's negation of a parent's rule
+            // (libgit2/libgit2#7284), so it cannot be asked about .gitignore rules directly.
+            let ignored = match self.cover(abs, &workdir, true) {
+                Cover::Covered => true,
+                Cover::Negated { .. } => false,
+                Cover::Missing { .. } => repo.is_path_ignored(Path::new(&rel)).unwrap_or(true),
+            };
+            if ignored {
                 // Read anyway (`--no-ignore`): fine if a shared .gitignore covers it.
                 to_cover.push((abs.clone(), Some(EXCLUDE_ONLY)));
                 continue;
