@@ -20,21 +20,41 @@ fn scan(dir: &Path, args: &[&str]) -> (i32, Value, String) {
         .output()
         .unwrap();
     let json = serde_json::from_slice(&out.stdout).expect("JSON report");
-    (out.status.code().unwrap(), json, String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap(),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn human(dir: &Path, args: &[&str]) -> String {
-    let out = keyhound().current_dir(dir).env("HOME", dir).arg("scan").args(args).output().unwrap();
+    let out = keyhound()
+        .current_dir(dir)
+        .env("HOME", dir)
+        .arg("scan")
+        .args(args)
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn of_rule(report: &Value, rule: &str) -> Vec<Value> {
-    findings(report).into_iter().filter(|f| f["rule_id"] == rule).collect()
+    findings(report)
+        .into_iter()
+        .filter(|f| f["rule_id"] == rule)
+        .collect()
 }
 
 fn one(report: &Value, rule: &str, path: &str) -> Value {
-    let all: Vec<Value> = of_rule(report, rule).into_iter().filter(|f| f["path"] == path).collect();
-    assert_eq!(all.len(), 1, "expected one {rule} at {path}, got {all:#?}\nreport: {report:#}");
+    let all: Vec<Value> = of_rule(report, rule)
+        .into_iter()
+        .filter(|f| f["path"] == path)
+        .collect();
+    assert_eq!(
+        all.len(),
+        1,
+        "expected one {rule} at {path}, got {all:#?}\nreport: {report:#}"
+    );
     all[0].clone()
 }
 
@@ -42,8 +62,16 @@ fn one(report: &Value, rule: &str, path: &str) -> Value {
 fn committed_env_file_with_a_key_is_critical_and_names_the_commit() {
     let dir = repo();
     let d = dir.path();
-    write(d, ".env", format!("OPENAI_API_KEY={}\n", openai_key("hyg-1")));
-    write(d, "config/prod.env", "DATABASE_URL=postgres://app:hunter2@db/app\n");
+    write(
+        d,
+        ".env",
+        format!("OPENAI_API_KEY={}\n", openai_key("hyg-1")),
+    );
+    write(
+        d,
+        "config/prod.env",
+        "DATABASE_URL=postgres://app:hunter2@db/app\n",
+    );
     write(d, ".env.example", "OPENAI_API_KEY=\n");
     write(d, "README.md", "hello\n");
     let sha = commit_all(d, "initial import");
@@ -56,8 +84,14 @@ fn committed_env_file_with_a_key_is_critical_and_names_the_commit() {
     assert_eq!(env["commit"], sha.as_str());
     assert_eq!(env["commit_summary"], "initial import");
     assert!(env["secret_redacted"].is_null());
-    assert!(env["message"].as_str().unwrap().contains("including 1 key"), "{env}");
-    assert!(env["remediation"].as_str().unwrap().contains("git rm --cached .env"));
+    assert!(
+        env["message"].as_str().unwrap().contains("including 1 key"),
+        "{env}"
+    );
+    assert!(env["remediation"]
+        .as_str()
+        .unwrap()
+        .contains("git rm --cached .env"));
     // No key inside: still reported, one step lower.
     let prod = one(&r, "dotenv-tracked", "config/prod.env");
     assert_eq!(prod["severity"], "high");
@@ -65,9 +99,18 @@ fn committed_env_file_with_a_key_is_critical_and_names_the_commit() {
     assert!(findings(&r).iter().all(|f| f["path"] != ".env.example"));
     // No .gitignore at all: one finding at the repository root with the exact lines.
     let gi = one(&r, "gitignore-missing", ".gitignore");
-    assert!(gi["message"].as_str().unwrap().contains("has no .gitignore"), "{gi}");
+    assert!(
+        gi["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no .gitignore"),
+        "{gi}"
+    );
     let rem = gi["remediation"].as_str().unwrap();
-    assert!(rem.contains("`.env`, `.env.*`, `*.env`, `!.env.example`"), "{rem}");
+    assert!(
+        rem.contains("`.env`, `.env.*`, `*.env`, `!.env.example`"),
+        "{rem}"
+    );
     assert_eq!(gi["severity"], "high");
     assert_eq!(r["summary"]["counts"]["dotenv_tracked"], 2);
     assert_eq!(r["summary"]["counts"]["gitignore_missing"], 1);
@@ -75,7 +118,10 @@ fn committed_env_file_with_a_key_is_critical_and_names_the_commit() {
 
     let text = human(d, &[]);
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("1 secret, 2 .env files committed, 1 .gitignore rule missing;"), "{last}");
+    assert!(
+        last.starts_with("1 secret, 2 .env files committed, 1 .gitignore rule missing;"),
+        "{last}"
+    );
 }
 
 #[test]
@@ -93,8 +139,14 @@ fn env_file_removed_later_is_still_reported_from_history() {
     let f = one(&r, "dotenv-tracked", ".env");
     assert_eq!(f["commit"], first.as_str());
     assert_eq!(f["history_only"], true);
-    assert!(f["message"].as_str().unwrap().contains("still in git history"));
-    assert!(f["remediation"].as_str().unwrap().contains("git filter-repo --invert-paths --path .env"));
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("still in git history"));
+    assert!(f["remediation"]
+        .as_str()
+        .unwrap()
+        .contains("git filter-repo --invert-paths --path .env"));
     // The file on disk is ignored now: nothing else to say.
     assert!(of_rule(&r, "dotenv-not-ignored").is_empty());
     assert!(of_rule(&r, "gitignore-missing").is_empty());
@@ -111,20 +163,37 @@ fn untracked_env_file_without_an_ignore_rule() {
     write(d, ".gitignore", "node_modules/\n");
     write(d, "index.js", "console.log(1)\n");
     commit_all(d, "init");
-    write(d, ".env.local", format!("OPENAI_API_KEY={}\n", openai_key("hyg-2")));
+    write(
+        d,
+        ".env.local",
+        format!("OPENAI_API_KEY={}\n", openai_key("hyg-2")),
+    );
 
     let (code, r, _) = scan(d, &[]);
     assert_eq!(code, 1);
     let f = one(&r, "dotenv-not-ignored", ".env.local");
     assert_eq!(f["severity"], "high");
-    assert!(f["message"].as_str().unwrap().contains("the next `git add .` commits it"));
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("the next `git add .` commits it"));
     assert!(f["remediation"].as_str().unwrap().contains("to .gitignore"));
     let gi = one(&r, "gitignore-missing", ".gitignore");
-    assert!(gi["message"].as_str().unwrap().contains(".gitignore has no rule for env files: .env.local"), "{gi}");
+    assert!(
+        gi["message"]
+            .as_str()
+            .unwrap()
+            .contains(".gitignore has no rule for env files: .env.local"),
+        "{gi}"
+    );
     assert!(of_rule(&r, "dotenv-tracked").is_empty());
 
     // The fix the message gives works: nothing left but the key itself.
-    write(d, ".gitignore", "node_modules/\n.env\n.env.*\n!.env.example\n");
+    write(
+        d,
+        ".gitignore",
+        "node_modules/\n.env\n.env.*\n!.env.example\n",
+    );
     let (_, r, _) = scan(d, &["--no-ignore"]);
     assert_eq!(rule_ids(&r), vec!["openai-project-key"], "{r:#}");
 }
@@ -143,7 +212,10 @@ fn nested_gitignores_with_negations_follow_git() {
     commit_all(d, "init");
     // .env.local is re-included by web/.gitignore, so `git add -A` committed it.
     let tracked = git(d, &["ls-files"]);
-    assert!(tracked.contains("web/.env.local") && !tracked.contains("api/.env"), "{tracked}");
+    assert!(
+        tracked.contains("web/.env.local") && !tracked.contains("api/.env"),
+        "{tracked}"
+    );
     git(d, &["rm", "-q", "--cached", "web/.env.local"]);
     git(d, &["commit", "-q", "-m", "untrack"]);
 
@@ -153,7 +225,10 @@ fn nested_gitignores_with_negations_follow_git() {
     assert!(of_rule(&r, "dotenv-not-ignored").len() == 1, "{r:#}");
     let gi = one(&r, "gitignore-missing", "web/.gitignore");
     let notes = gi["notes"].to_string();
-    assert!(notes.contains("re-included by `!.env.local` in web/.gitignore"), "{notes}");
+    assert!(
+        notes.contains("re-included by `!.env.local` in web/.gitignore"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -166,13 +241,25 @@ fn info_exclude_and_core_excludes_file_count_as_ignored() {
     write(d, ".env", "A=1\n");
     write(d, "svc/.env.staging", "B=1\n");
     write(d, "my-excludes", ".env.staging\n");
-    git(d, &["config", "core.excludesFile", d.join("my-excludes").to_str().unwrap()]);
+    git(
+        d,
+        &[
+            "config",
+            "core.excludesFile",
+            d.join("my-excludes").to_str().unwrap(),
+        ],
+    );
 
     let (_, r, _) = scan(d, &[]);
     assert!(of_rule(&r, "dotenv-not-ignored").is_empty(), "{r:#}");
     // Ignored on this machine only: the repository still lacks a shared rule.
     let gi = one(&r, "gitignore-missing", ".gitignore");
-    assert!(gi["notes"].to_string().contains("ignored only by this machine"), "{gi}");
+    assert!(
+        gi["notes"]
+            .to_string()
+            .contains("ignored only by this machine"),
+        "{gi}"
+    );
 
     // Without the excludes, git's own semantics say not ignored.
     std::fs::write(d.join(".git/info/exclude"), "").unwrap();
@@ -189,7 +276,10 @@ fn staged_env_file_counts_as_tracked() {
     git(d, &["add", ".env.production"]);
     let (_, r, _) = scan(d, &[]);
     let f = one(&r, "dotenv-tracked", ".env.production");
-    assert!(f["message"].as_str().unwrap().contains("in the index"), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains("in the index"),
+        "{f}"
+    );
 }
 
 #[test]
@@ -201,9 +291,18 @@ fn plain_directories_outside_git() {
     let (code, r, _) = scan(d, &[]);
     assert_eq!(code, 1);
     let f = one(&r, "dotenv-not-ignored", "proj/.env");
-    assert!(f["message"].as_str().unwrap().contains("not covered by any .gitignore"));
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("not covered by any .gitignore"));
     let gi = one(&r, "gitignore-missing", "proj/.gitignore");
-    assert!(gi["message"].as_str().unwrap().contains("this directory holds env files (.env) but has no .gitignore"), "{gi}");
+    assert!(
+        gi["message"]
+            .as_str()
+            .unwrap()
+            .contains("this directory holds env files (.env) but has no .gitignore"),
+        "{gi}"
+    );
 
     // A .gitignore above it (up to the scan root) that covers it: clean.
     write(d, ".gitignore", "*.log\n.env\n");
@@ -219,24 +318,50 @@ fn plain_directories_outside_git() {
 fn checks_are_listed_and_rendered_in_every_format() {
     let out = keyhound().args(["rules"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for id in ["dotenv-tracked", "dotenv-not-ignored", "gitignore-missing", "client-exposed-env", "browser-sdk-client"] {
+    for id in [
+        "dotenv-tracked",
+        "dotenv-not-ignored",
+        "gitignore-missing",
+        "client-exposed-env",
+        "browser-sdk-client",
+    ] {
         assert!(text.contains(id), "{id} not listed:\n{text}");
     }
-    let out = keyhound().args(["rules", "--format", "json"]).output().unwrap();
+    let out = keyhound()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let check = rules.as_array().unwrap().iter().find(|r| r["id"] == "dotenv-tracked").unwrap();
+    let check = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "dotenv-tracked")
+        .unwrap();
     assert_eq!(check["kind"], "check");
     assert!(!check["remediation"].as_str().unwrap().is_empty());
 
     let dir = repo();
     write(dir.path(), ".env", "A=1\n");
     commit_all(dir.path(), "init");
-    let out = keyhound().current_dir(dir.path()).env("HOME", dir.path()).args(["scan", "--format", "sarif"]).output().unwrap();
+    let out = keyhound()
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .args(["scan", "--format", "sarif"])
+        .output()
+        .unwrap();
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"].to_string();
-    assert!(rules.contains("dotenv-tracked") && rules.contains("gitignore-missing"), "{rules}");
+    assert!(
+        rules.contains("dotenv-tracked") && rules.contains("gitignore-missing"),
+        "{rules}"
+    );
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert!(results.iter().any(|r| r["ruleId"] == "dotenv-tracked" && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".env"));
+    assert!(results.iter().any(|r| r["ruleId"] == "dotenv-tracked"
+        && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".env"));
     let text = human(dir.path(), &[]);
-    assert!(text.contains("rule dotenv-tracked") && text.contains("git rm --cached .env"), "{text}");
+    assert!(
+        text.contains("rule dotenv-tracked") && text.contains("git rm --cached .env"),
+        "{text}"
+    );
 }

@@ -5,7 +5,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-
 fn notebook(source_key: &str, output_key: &str) -> Value {
     json!({
         "cells": [
@@ -28,7 +27,10 @@ fn line_of(text: &str, needle: &str) -> u64 {
 }
 
 fn secrets_in(r: &Value, path: &str) -> Vec<Value> {
-    findings(r).into_iter().filter(|f| f["path"] == path && !f["secret_redacted"].is_null()).collect()
+    findings(r)
+        .into_iter()
+        .filter(|f| f["path"] == path && !f["secret_redacted"].is_null())
+        .collect()
 }
 
 #[test]
@@ -43,10 +45,27 @@ fn keys_in_a_cell_and_in_an_output() {
     let fs = secrets_in(&r, "analysis/tickets.ipynb");
     assert_eq!(fs.len(), 2, "{r:#}");
     assert_eq!(fs[0]["line"], line_of(&text, &k1));
-    assert!(fs[0]["message"].as_str().unwrap().ends_with("in cell 2 (source)"), "{}", fs[0]);
+    assert!(
+        fs[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("in cell 2 (source)"),
+        "{}",
+        fs[0]
+    );
     assert_eq!(fs[1]["line"], line_of(&text, &k2));
-    assert!(fs[1]["message"].as_str().unwrap().ends_with("in cell 3 (output)"), "{}", fs[1]);
-    assert!(fs[1]["tags"].as_array().unwrap().contains(&"notebook".into()));
+    assert!(
+        fs[1]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("in cell 3 (output)"),
+        "{}",
+        fs[1]
+    );
+    assert!(fs[1]["tags"]
+        .as_array()
+        .unwrap()
+        .contains(&"notebook".into()));
 }
 
 #[test]
@@ -59,10 +78,19 @@ fn minified_notebook_keeps_cell_numbers() {
     let (_, r, _) = scan_json(dir.path(), &[]);
     let fs = secrets_in(&r, "nb.ipynb");
     assert_eq!(fs.len(), 2);
-    assert_eq!((fs[0]["line"].as_u64(), fs[1]["line"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (fs[0]["line"].as_u64(), fs[1]["line"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert!(fs[0]["column"].as_u64().unwrap() < fs[1]["column"].as_u64().unwrap());
-    assert!(fs[0]["message"].as_str().unwrap().contains("in cell 2 (source)"));
-    assert!(fs[1]["message"].as_str().unwrap().contains("in cell 3 (output)"));
+    assert!(fs[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("in cell 2 (source)"));
+    assert!(fs[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("in cell 3 (output)"));
 }
 
 #[test]
@@ -70,12 +98,18 @@ fn broken_notebook_still_reports_the_key_with_one_warning() {
     let dir = tempfile::tempdir().unwrap();
     let key = openai_key("nb-broken");
     // Truncated mid-save, and a merge conflict marker: not JSON.
-    write(dir.path(), "broken.ipynb", format!("{{\"cells\": [<<<<<<< HEAD\n{{\"source\": [\"k = '{key}'\", \"x = '{key}'\"]"));
+    write(
+        dir.path(),
+        "broken.ipynb",
+        format!("{{\"cells\": [<<<<<<< HEAD\n{{\"source\": [\"k = '{key}'\", \"x = '{key}'\"]"),
+    );
     let (code, r, stderr) = scan_json(dir.path(), &[]);
     assert_eq!(code, 1);
     let fs = secrets_in(&r, "broken.ipynb");
     assert!(!fs.is_empty());
-    assert!(fs.iter().all(|f| !f["message"].as_str().unwrap().contains("cell")));
+    assert!(fs
+        .iter()
+        .all(|f| !f["message"].as_str().unwrap().contains("cell")));
     assert_eq!(stderr.matches("broken.ipynb").count(), 1, "{stderr}");
     assert!(stderr.contains("not a valid notebook"), "{stderr}");
 }
@@ -85,7 +119,9 @@ fn large_notebook_scans_quickly() {
     // 20 MB of outputs before the key: one linear pass, no DOM.
     let dir = tempfile::tempdir().unwrap();
     let key = openai_key("nb-big");
-    let filler: Vec<String> = (0..200_000).map(|i| format!("row {i:>10}: {}\n", "x".repeat(80))).collect();
+    let filler: Vec<String> = (0..200_000)
+        .map(|i| format!("row {i:>10}: {}\n", "x".repeat(80)))
+        .collect();
     let nb = json!({"cells": [
         {"cell_type": "code", "source": ["df"], "outputs": [{"output_type": "stream", "text": filler}]},
         {"cell_type": "code", "source": [format!("key = '{key}'")], "outputs": []}
@@ -95,7 +131,13 @@ fn large_notebook_scans_quickly() {
     let (_, r, _) = scan_json(dir.path(), &["--max-file-size", "100M"]);
     let fs = secrets_in(&r, "big.ipynb");
     assert_eq!(fs.len(), 1);
-    assert!(fs[0]["message"].as_str().unwrap().contains("in cell 2 (source)"));
-    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(fs[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("in cell 2 (source)"));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
-

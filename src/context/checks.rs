@@ -105,8 +105,14 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), CHECKS.len());
         for id in ids {
-            assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{id}");
-            assert!(!crate::rules::builtin_rules().iter().any(|r| r.id == id), "{id} clashes with a regex rule");
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{id}"
+            );
+            assert!(
+                !crate::rules::builtin_rules().iter().any(|r| r.id == id),
+                "{id} clashes with a regex rule"
+            );
         }
     }
 }

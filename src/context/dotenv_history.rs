@@ -28,18 +28,26 @@ pub fn env_files_added(repo_dir: &Path) -> Result<Vec<Added>, git2::Error> {
     opts.skip_binary_check(true);
     for oid in walk {
         let Ok(oid) = oid else { continue };
-        let Ok(commit) = repo.find_commit(oid) else { continue };
+        let Ok(commit) = repo.find_commit(oid) else {
+            continue;
+        };
         let Ok(tree) = commit.tree() else { continue };
         // A parent missing from a shallow clone: compare with the empty tree.
         let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-        let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts)) else {
+        let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
+        else {
             continue;
         };
         for delta in diff.deltas() {
-            if !matches!(delta.status(), git2::Delta::Added | git2::Delta::Copied | git2::Delta::Renamed) {
+            if !matches!(
+                delta.status(),
+                git2::Delta::Added | git2::Delta::Copied | git2::Delta::Renamed
+            ) {
                 continue;
             }
-            let Some(path) = delta.new_file().path_bytes() else { continue };
+            let Some(path) = delta.new_file().path_bytes() else {
+                continue;
+            };
             let path = String::from_utf8_lossy(path).into_owned();
             if !file_class::is_dotenv(&path) || first.contains_key(&path) {
                 continue;
@@ -63,7 +71,10 @@ pub fn commit_info(c: &git2::Commit<'_>) -> CommitInfo {
         author: String::from_utf8_lossy(a.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
         date: rfc3339(t.seconds(), t.offset_minutes()),
-        summary: c.summary_bytes().map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default(),
+        summary: c
+            .summary_bytes()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .unwrap_or_default(),
     }
 }
 

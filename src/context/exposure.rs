@@ -21,7 +21,8 @@ pub const PUBLIC_PREFIXES: &[(&str, &str)] = &[
     ("PUBLIC_", "SvelteKit/Astro"),
 ];
 
-const EXPOSED: &str = "anyone who loads the site can read this key; rotate it, and call the API from your server";
+const EXPOSED: &str =
+    "anyone who loads the site can read this key; rotate it, and call the API from your server";
 
 /// Only keys at least this severe are re-labelled or raised to critical: lower-severity rules
 /// (generic matches, publishable-by-design keys) keep their severity and only get the tag.
@@ -47,7 +48,11 @@ pub fn public_var(data: &[u8], offset: usize) -> Option<(String, &'static str)> 
     if s.ends_with(b"??") || s.ends_with(b"||") {
         s = &s[..s.len() - 2];
     } else if let Some(rest) = s.strip_suffix(b"=").or_else(|| s.strip_suffix(b":")) {
-        if rest.ends_with(b"=") || rest.ends_with(b"!") || rest.ends_with(b"<") || rest.ends_with(b">") {
+        if rest.ends_with(b"=")
+            || rest.ends_with(b"!")
+            || rest.ends_with(b"<")
+            || rest.ends_with(b">")
+        {
             return None; // a comparison, not an assignment
         }
         s = rest;
@@ -74,7 +79,10 @@ pub fn relabel_public(f: &mut Finding, var: &str, framework: &str) {
     f.rule_id = c.id.to_string();
     f.rule_name = c.name.to_string();
     f.severity = c.severity;
-    let prefix = PUBLIC_PREFIXES.iter().find(|(p, _)| var.starts_with(p)).map_or("", |(p, _)| p);
+    let prefix = PUBLIC_PREFIXES
+        .iter()
+        .find(|(p, _)| var.starts_with(p))
+        .map_or("", |(p, _)| p);
     f.message = format!(
         "{} assigned to {var}: {framework} inlines {prefix} variables into the browser bundle, so {EXPOSED}",
         f.message
@@ -126,12 +134,16 @@ pub fn annotate(path: &str, data: &[u8], findings: &mut [Finding], offsets: &[us
         if let Ok(paths) = super::json_path::paths_at(data, offsets) {
             let mut sources: Option<Vec<Option<String>>> = None;
             for (k, (f, p)) in findings.iter_mut().zip(&paths).enumerate() {
-                let [Seg::Key(key), Seg::Index(i), ..] = p.as_slice() else { continue };
+                let [Seg::Key(key), Seg::Index(i), ..] = p.as_slice() else {
+                    continue;
+                };
                 if key != "sourcesContent" {
                     continue;
                 }
                 let srcs = sources.get_or_insert_with(|| {
-                    serde_json::from_slice::<MapSources>(data).map(|m| m.sources).unwrap_or_default()
+                    serde_json::from_slice::<MapSources>(data)
+                        .map(|m| m.sources)
+                        .unwrap_or_default()
                 });
                 let where_ = match srcs.get(*i).cloned().flatten() {
                     Some(name) => format!("in the source map's sourcesContent (original source {name}), which ships to browsers"),
@@ -152,9 +164,12 @@ pub fn annotate(path: &str, data: &[u8], findings: &mut [Finding], offsets: &[us
 /// File types where an SDK client can be constructed.
 fn is_script(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte", ".astro", ".html", ".htm"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    [
+        ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte", ".astro",
+        ".html", ".htm",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
 }
 
 const SDK_FLAG: &[u8] = b"dangerouslyAllowBrowser";
@@ -165,7 +180,8 @@ pub fn browser_flags(data: &[u8]) -> Vec<usize> {
     for at in memchr::memmem::find_iter(data, SDK_FLAG) {
         let mut i = at + SDK_FLAG.len();
         let skip_ws = |i: &mut usize| {
-            while *i < data.len() && matches!(data[*i], b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'') {
+            while *i < data.len() && matches!(data[*i], b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'')
+            {
                 *i += 1;
             }
         };
@@ -180,7 +196,11 @@ pub fn browser_flags(data: &[u8]) -> Vec<usize> {
             skip_ws(&mut i);
         }
         let rest = &data[i..];
-        let truthy = rest.starts_with(b"!0") || (rest.starts_with(b"true") && !rest.get(4).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_'));
+        let truthy = rest.starts_with(b"!0")
+            || (rest.starts_with(b"true")
+                && !rest
+                    .get(4)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_'));
         if truthy {
             out.push(at);
         }
@@ -191,8 +211,16 @@ pub fn browser_flags(data: &[u8]) -> Vec<usize> {
 /// `browser-sdk-client` findings of one blob. Critical in build output, or when a key was found
 /// in the same file, or a public env variable is read within a few lines; high otherwise
 /// (a bring-your-own-key app passes the user's own key).
-pub fn browser_sdk_clients(path: &str, data: &[u8], origin: &Origin, key_in_file: bool) -> Vec<Finding> {
-    if !is_script(path) || file_class::is_docs(path) || memchr::memmem::find(data, SDK_FLAG).is_none() {
+pub fn browser_sdk_clients(
+    path: &str,
+    data: &[u8],
+    origin: &Origin,
+    key_in_file: bool,
+) -> Vec<Finding> {
+    if !is_script(path)
+        || file_class::is_docs(path)
+        || memchr::memmem::find(data, SDK_FLAG).is_none()
+    {
         return Vec::new();
     }
     let flags = browser_flags(data);
@@ -239,11 +267,26 @@ mod tests {
 
     #[test]
     fn public_variables() {
-        assert_eq!(var_of("NEXT_PUBLIC_OPENAI_KEY=sk-x").as_deref(), Some("NEXT_PUBLIC_OPENAI_KEY"));
-        assert_eq!(var_of("export VITE_OPENAI_KEY=\"sk-x\"").as_deref(), Some("VITE_OPENAI_KEY"));
-        assert_eq!(var_of("  \"REACT_APP_KEY\": \"sk-x\"").as_deref(), Some("REACT_APP_KEY"));
-        assert_eq!(var_of("const k = process.env.NEXT_PUBLIC_KEY ?? 'sk-x'").as_deref(), Some("NEXT_PUBLIC_KEY"));
-        assert_eq!(var_of("PUBLIC_OPENAI_KEY: sk-x").as_deref(), Some("PUBLIC_OPENAI_KEY"));
+        assert_eq!(
+            var_of("NEXT_PUBLIC_OPENAI_KEY=sk-x").as_deref(),
+            Some("NEXT_PUBLIC_OPENAI_KEY")
+        );
+        assert_eq!(
+            var_of("export VITE_OPENAI_KEY=\"sk-x\"").as_deref(),
+            Some("VITE_OPENAI_KEY")
+        );
+        assert_eq!(
+            var_of("  \"REACT_APP_KEY\": \"sk-x\"").as_deref(),
+            Some("REACT_APP_KEY")
+        );
+        assert_eq!(
+            var_of("const k = process.env.NEXT_PUBLIC_KEY ?? 'sk-x'").as_deref(),
+            Some("NEXT_PUBLIC_KEY")
+        );
+        assert_eq!(
+            var_of("PUBLIC_OPENAI_KEY: sk-x").as_deref(),
+            Some("PUBLIC_OPENAI_KEY")
+        );
         assert_eq!(var_of("OPENAI_API_KEY=sk-x"), None);
         assert_eq!(var_of("MY_PUBLIC_KEY=sk-x"), None);
         assert_eq!(var_of("if (VITE_KEY == 'sk-x')"), None);

@@ -21,10 +21,12 @@ use std::thread::JoinHandle;
 
 const EXCLUDE_ONLY: &str = "ignored only by this machine's .git/info/exclude or global excludes file, not by a shared .gitignore";
 
+type HistoryThread = JoinHandle<Result<Vec<Added>, String>>;
+
 /// The history part of `dotenv-tracked`, run on its own thread while the working tree is
 /// scanned (it reads only tree entry names, never blobs).
 pub struct HistoryJob {
-    jobs: Vec<Option<JoinHandle<Result<Vec<Added>, String>>>>,
+    jobs: Vec<Option<HistoryThread>>,
 }
 
 impl HistoryJob {
@@ -35,7 +37,9 @@ impl HistoryJob {
             .map(|root| {
                 let dir = scan_dir(root);
                 (enabled && git2::Repository::discover(&dir).is_ok()).then(|| {
-                    std::thread::spawn(move || dotenv_history::env_files_added(&dir).map_err(|e| e.message().to_string()))
+                    std::thread::spawn(move || {
+                        dotenv_history::env_files_added(&dir).map_err(|e| e.message().to_string())
+                    })
                 })
             })
             .collect();
@@ -43,10 +47,18 @@ impl HistoryJob {
     }
 
     fn take(&mut self, i: usize, warnings: &Warnings, root: &Path) -> Vec<Added> {
-        match self.jobs.get_mut(i).and_then(Option::take).map(JoinHandle::join) {
+        match self
+            .jobs
+            .get_mut(i)
+            .and_then(Option::take)
+            .map(JoinHandle::join)
+        {
             Some(Ok(Ok(list))) => list,
             Some(Ok(Err(e))) => {
-                warnings.warn(&root.display().to_string(), format!("cannot read git history for env files: {e}"));
+                warnings.warn(
+                    &root.display().to_string(),
+                    format!("cannot read git history for env files: {e}"),
+                );
                 Vec::new()
             }
             _ => Vec::new(),
@@ -57,7 +69,10 @@ impl HistoryJob {
 /// The directory a root stands for (its parent when the root is a file).
 fn scan_dir(root: &Path) -> PathBuf {
     if root.is_file() {
-        root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+        root.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
     } else {
         root.to_path_buf()
     }
@@ -73,11 +88,20 @@ pub struct RootEnvFiles<'a> {
 
 /// Runs every hygiene check for every root. `findings` are the key findings so far (a key
 /// inside an env file raises the env file's severity).
-pub fn check(roots: &[RootEnvFiles<'_>], mut history: HistoryJob, findings: &[Finding], warnings: &Warnings) -> Vec<Finding> {
-    let with_keys: HashMap<&str, usize> = findings.iter().filter(|f| f.secret.is_some()).fold(HashMap::new(), |mut m, f| {
-        *m.entry(f.path.as_str()).or_default() += 1;
-        m
-    });
+pub fn check(
+    roots: &[RootEnvFiles<'_>],
+    mut history: HistoryJob,
+    findings: &[Finding],
+    warnings: &Warnings,
+) -> Vec<Finding> {
+    let with_keys: HashMap<&str, usize> =
+        findings
+            .iter()
+            .filter(|f| f.secret.is_some())
+            .fold(HashMap::new(), |mut m, f| {
+                *m.entry(f.path.as_str()).or_default() += 1;
+                m
+            });
     let mut out = Vec::new();
     for (i, r) in roots.iter().enumerate() {
         let added = history.take(i, warnings, r.root);
@@ -92,9 +116,15 @@ pub fn check(roots: &[RootEnvFiles<'_>], mut history: HistoryJob, findings: &[Fi
 enum Cover {
     Covered,
     /// No `.gitignore` rule covers it: the rule belongs in `target` (which may not exist yet).
-    Missing { target: PathBuf, exists: bool },
+    Missing {
+        target: PathBuf,
+        exists: bool,
+    },
     /// A negation (`!pattern`) in `target` re-includes it.
-    Negated { target: PathBuf, rule: String },
+    Negated {
+        target: PathBuf,
+        rule: String,
+    },
 }
 
 struct RootCheck<'a> {
@@ -128,7 +158,10 @@ impl<'a> RootCheck<'a> {
     }
 
     fn run(&mut self, walked: &[PathBuf], added: Vec<Added>) {
-        let walked: Vec<PathBuf> = walked.iter().filter_map(|p| p.canonicalize().ok()).collect();
+        let walked: Vec<PathBuf> = walked
+            .iter()
+            .filter_map(|p| p.canonicalize().ok())
+            .collect();
         match git2::Repository::discover(&self.base) {
             Ok(repo) if repo.workdir().is_some() => self.in_repo(&repo, walked, added),
             _ => self.outside_git(walked),
@@ -151,13 +184,16 @@ impl<'a> RootCheck<'a> {
             }
         }
         let tracked_set: HashSet<&PathBuf> = tracked.iter().collect();
-        let added_at: HashMap<PathBuf, &Added> = added.iter().map(|a| (workdir.join(&a.path), a)).collect();
+        let added_at: HashMap<PathBuf, &Added> =
+            added.iter().map(|a| (workdir.join(&a.path), a)).collect();
         let mut to_cover: Vec<(PathBuf, Option<&'static str>)> = Vec::new();
 
         for abs in &tracked {
             let shown = self.shown(abs);
             let keys = self.keys_in(&shown);
-            let origin = added_at.get(abs).map_or(Origin::WorkingTree, |a| Origin::Commit(a.commit.clone()));
+            let origin = added_at
+                .get(abs)
+                .map_or(Origin::WorkingTree, |a| Origin::Commit(a.commit.clone()));
             let mut f = checks::finding(DOTENV_TRACKED, &shown, 1, 1, origin);
             let name = relative(&workdir, abs);
             f.message = match added_at.get(abs) {
@@ -176,7 +212,13 @@ impl<'a> RootCheck<'a> {
             }
             let shown = self.shown(&abs);
             let keys = self.keys_in(&shown);
-            let mut f = checks::finding(DOTENV_TRACKED, &shown, 1, 1, Origin::Commit(a.commit.clone()));
+            let mut f = checks::finding(
+                DOTENV_TRACKED,
+                &shown,
+                1,
+                1,
+                Origin::Commit(a.commit.clone()),
+            );
             f.add_tag(Tag::HistoryOnly);
             f.message = format!(
                 "{} was committed in {} (\"{}\") and later removed, but it is still in git history",
@@ -186,7 +228,8 @@ impl<'a> RootCheck<'a> {
             );
             if keys > 0 {
                 f.severity = Severity::Critical;
-                f.message.push_str(&format!(" with {} key{}", keys, plural(keys)));
+                f.message
+                    .push_str(&format!(" with {} key{}", keys, plural(keys)));
             }
             f.remediation = format!(
                 "Rotate every credential {0} ever held; it stays readable in history until you purge it: `git filter-repo --invert-paths --path {0}`, force-push, and have collaborators re-clone.",
@@ -195,7 +238,10 @@ impl<'a> RootCheck<'a> {
             self.out.push(f);
         }
         // Untracked env files the walk read: git's own ignore rules decide.
-        for abs in walked.iter().filter(|p| !tracked_set.contains(p) && p.starts_with(&workdir)) {
+        for abs in walked
+            .iter()
+            .filter(|p| !tracked_set.contains(p) && p.starts_with(&workdir))
+        {
             let rel = relative(&workdir, abs);
             // The .gitignore files decide first (deepest wins); only when none of them has a
             // matching rule do git's excludes (.git/info/exclude, core.excludesFile) via libgit2.
@@ -261,7 +307,8 @@ impl<'a> RootCheck<'a> {
     fn dotenv_tracked_details(&self, f: &mut Finding, name: &str, keys: usize) {
         if keys > 0 {
             f.severity = Severity::Critical;
-            f.message.push_str(&format!(", including {keys} key{}", plural(keys)));
+            f.message
+                .push_str(&format!(", including {keys} key{}", plural(keys)));
         }
         f.remediation = format!(
             "Rotate every credential in {name}, then stop tracking it: `git rm --cached {name}`, add it to .gitignore, and commit. It stays in history: purge it with `git filter-repo --invert-paths --path {name}` if the repository was ever pushed."
@@ -271,7 +318,8 @@ impl<'a> RootCheck<'a> {
     fn not_ignored_details(&mut self, f: &mut Finding, abs: &Path, keys: usize, top: &Path) {
         if keys > 0 {
             f.severity = Severity::High;
-            f.message.push_str(&format!(", with {keys} key{} in it", plural(keys)));
+            f.message
+                .push_str(&format!(", with {keys} key{} in it", plural(keys)));
         }
         let target = match self.cover(abs, top, true) {
             Cover::Missing { target, .. } | Cover::Negated { target, .. } => target,
@@ -280,14 +328,23 @@ impl<'a> RootCheck<'a> {
         let lines = lines_to_add(&[abs.to_path_buf()]);
         f.remediation = format!(
             "Add {} to {}: {}",
-            if lines.len() == 1 { "this line" } else { "these lines" },
+            if lines.len() == 1 {
+                "this line"
+            } else {
+                "these lines"
+            },
             self.shown(&target),
             printf(&lines, &self.shown(&target))
         );
     }
 
     /// One `gitignore-missing` finding per `.gitignore` that should gain rules.
-    fn gitignore_missing(&mut self, env_files: &[(PathBuf, Option<&'static str>)], top: &Path, in_git: bool) {
+    fn gitignore_missing(
+        &mut self,
+        env_files: &[(PathBuf, Option<&'static str>)],
+        top: &Path,
+        in_git: bool,
+    ) {
         let mut by_target: BTreeMap<PathBuf, (bool, Vec<PathBuf>, Vec<String>)> = BTreeMap::new();
         for (abs, why) in env_files {
             let (target, exists, note) = match self.cover(abs, top, in_git) {
@@ -295,10 +352,16 @@ impl<'a> RootCheck<'a> {
                 Cover::Missing { target, exists } => (target, exists, why.map(str::to_string)),
                 Cover::Negated { target, rule } => {
                     let t = self.shown(&target);
-                    (target, true, Some(format!("re-included by `{rule}` in {t}")))
+                    (
+                        target,
+                        true,
+                        Some(format!("re-included by `{rule}` in {t}")),
+                    )
                 }
             };
-            let e = by_target.entry(target).or_insert((exists, Vec::new(), Vec::new()));
+            let e = by_target
+                .entry(target)
+                .or_insert((exists, Vec::new(), Vec::new()));
             e.1.push(abs.clone());
             if let Some(n) = note {
                 e.2.push(format!("{}: {n}", relative(top, abs)));
@@ -309,11 +372,21 @@ impl<'a> RootCheck<'a> {
             let dir = target.parent().unwrap_or(top);
             let names: Vec<String> = files.iter().map(|f| relative(dir, f)).collect();
             let mut f = checks::finding(GITIGNORE_MISSING, &shown, 1, 1, Origin::WorkingTree);
-            let place = if in_git && dir == top { "this repository" } else { "this directory" };
-            f.message = if exists {
-                format!("{shown} has no rule for env files: {} not covered", list(&names))
+            let place = if in_git && dir == top {
+                "this repository"
             } else {
-                format!("{place} holds env files ({}) but has no .gitignore", list(&names))
+                "this directory"
+            };
+            f.message = if exists {
+                format!(
+                    "{shown} has no rule for env files: {} not covered",
+                    list(&names)
+                )
+            } else {
+                format!(
+                    "{place} holds env files ({}) but has no .gitignore",
+                    list(&names)
+                )
             };
             if files.iter().any(|p| self.keys_in(&self.shown(p)) > 0) {
                 f.severity = Severity::High;
@@ -322,9 +395,17 @@ impl<'a> RootCheck<'a> {
             let lines = lines_to_add(&files);
             f.remediation = format!(
                 "{} {shown}: {}{}",
-                if exists { "Add these lines to" } else { "Create" },
+                if exists {
+                    "Add these lines to"
+                } else {
+                    "Create"
+                },
                 printf(&lines, &shown),
-                if in_git { "; then `git rm --cached` any env file that is already tracked." } else { "." }
+                if in_git {
+                    "; then `git rm --cached` any env file that is already tracked."
+                } else {
+                    "."
+                }
             );
             self.out.push(f);
         }
@@ -360,9 +441,16 @@ impl<'a> RootCheck<'a> {
             dir = d.parent();
         }
         match nearest {
-            Some(target) => Cover::Missing { target, exists: true },
+            Some(target) => Cover::Missing {
+                target,
+                exists: true,
+            },
             None => {
-                let dir = if in_git { top } else { abs.parent().unwrap_or(top) };
+                let dir = if in_git {
+                    top
+                } else {
+                    abs.parent().unwrap_or(top)
+                };
                 Cover::Missing {
                     target: dir.join(".gitignore"),
                     exists: false,
@@ -391,7 +479,10 @@ impl<'a> RootCheck<'a> {
 fn lines_to_add(files: &[PathBuf]) -> Vec<&'static str> {
     let mut lines = vec![".env", ".env.*", "!.env.example"];
     let suffixed = files.iter().any(|p| {
-        let n = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let n = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
         n != ".env" && !n.starts_with(".env.") && n.ends_with(".env")
     });
     if suffixed {
@@ -403,13 +494,31 @@ fn lines_to_add(files: &[PathBuf]) -> Vec<&'static str> {
 /// "`.env`, `.env.*`, `!.env.example` (e.g. `printf '%s\n' .env '.env.*' '!.env.example' >> .gitignore`)"
 fn printf(lines: &[&str], target: &str) -> String {
     let listed: Vec<String> = lines.iter().map(|l| format!("`{l}`")).collect();
-    let quoted: Vec<String> = lines.iter().map(|l| if *l == ".env" { l.to_string() } else { format!("'{l}'") }).collect();
-    format!("{} (e.g. `printf '%s\\n' {} >> {target}`)", listed.join(", "), quoted.join(" "))
+    let quoted: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            if *l == ".env" {
+                l.to_string()
+            } else {
+                format!("'{l}'")
+            }
+        })
+        .collect();
+    format!(
+        "{} (e.g. `printf '%s\\n' {} >> {target}`)",
+        listed.join(", "),
+        quoted.join(" ")
+    )
 }
 
 fn list(names: &[String]) -> String {
     const MAX: usize = 5;
-    let mut s = names.iter().take(MAX).cloned().collect::<Vec<_>>().join(", ");
+    let mut s = names
+        .iter()
+        .take(MAX)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > MAX {
         s.push_str(&format!(" and {} more", names.len() - MAX));
     }
@@ -431,14 +540,20 @@ fn short(sha: &str) -> &str {
 /// `path` relative to `base`, `/`-separated, with `..` when it lies outside.
 pub fn relative(base: &Path, path: &Path) -> String {
     if let Ok(rel) = path.strip_prefix(base) {
-        let s = rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        let s = rel
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
         return if s.is_empty() { ".".into() } else { s };
     }
     let b: Vec<Component> = base.components().collect();
     let p: Vec<Component> = path.components().collect();
     let common = b.iter().zip(&p).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = vec!["..".into(); b.len() - common];
-    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -448,13 +563,25 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative(Path::new("/a/b"), Path::new("/a/b/c/.env")), "c/.env");
-        assert_eq!(relative(Path::new("/a/b/c"), Path::new("/a/b/.gitignore")), "../.gitignore");
+        assert_eq!(
+            relative(Path::new("/a/b"), Path::new("/a/b/c/.env")),
+            "c/.env"
+        );
+        assert_eq!(
+            relative(Path::new("/a/b/c"), Path::new("/a/b/.gitignore")),
+            "../.gitignore"
+        );
     }
 
     #[test]
     fn lines_cover_suffixed_env_files() {
-        assert_eq!(lines_to_add(&[PathBuf::from("/x/.env.local")]), vec![".env", ".env.*", "!.env.example"]);
-        assert_eq!(lines_to_add(&[PathBuf::from("/x/prod.env")]), vec![".env", ".env.*", "*.env", "!.env.example"]);
+        assert_eq!(
+            lines_to_add(&[PathBuf::from("/x/.env.local")]),
+            vec![".env", ".env.*", "!.env.example"]
+        );
+        assert_eq!(
+            lines_to_add(&[PathBuf::from("/x/prod.env")]),
+            vec![".env", ".env.*", "*.env", "!.env.example"]
+        );
     }
 }

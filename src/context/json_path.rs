@@ -11,8 +11,13 @@ pub enum Seg {
 
 enum Frame {
     /// An object; `key` is the key of the member being read (None before the first key).
-    Obj { key: Option<String>, want_key: bool },
-    Arr { index: usize },
+    Obj {
+        key: Option<String>,
+        want_key: bool,
+    },
+    Arr {
+        index: usize,
+    },
 }
 
 fn snapshot(stack: &[Frame]) -> Vec<Seg> {
@@ -56,14 +61,20 @@ pub fn paths_at(data: &[u8], offsets: &[usize]) -> Result<Vec<Vec<Seg>>, usize> 
             b'{' | b'[' => {
                 answer_until!(i + 1);
                 stack.push(if b == b'{' {
-                    Frame::Obj { key: None, want_key: true }
+                    Frame::Obj {
+                        key: None,
+                        want_key: true,
+                    }
                 } else {
                     Frame::Arr { index: 0 }
                 });
                 i += 1;
             }
             b'}' | b']' => {
-                let ok = matches!((stack.last(), b), (Some(Frame::Obj { .. }), b'}') | (Some(Frame::Arr { .. }), b']'));
+                let ok = matches!(
+                    (stack.last(), b),
+                    (Some(Frame::Obj { .. }), b'}') | (Some(Frame::Arr { .. }), b']')
+                );
                 if !ok {
                     return Err(i);
                 }
@@ -84,7 +95,10 @@ pub fn paths_at(data: &[u8], offsets: &[usize]) -> Result<Vec<Vec<Seg>>, usize> 
             }
             b':' => {
                 match stack.last_mut() {
-                    Some(Frame::Obj { want_key, key: Some(_) }) if !*want_key => {}
+                    Some(Frame::Obj {
+                        want_key,
+                        key: Some(_),
+                    }) if !*want_key => {}
                     _ => return Err(i),
                 }
                 i += 1;
@@ -103,7 +117,9 @@ pub fn paths_at(data: &[u8], offsets: &[usize]) -> Result<Vec<Vec<Seg>>, usize> 
             }
             b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
                 let start = i;
-                while i < data.len() && !matches!(data[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                while i < data.len()
+                    && !matches!(data[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                {
                     i += 1;
                 }
                 if !valid_scalar(&data[start..i]) {
@@ -133,7 +149,9 @@ fn string_end(data: &[u8], mut from: usize) -> Option<usize> {
 
 fn valid_scalar(s: &[u8]) -> bool {
     matches!(s, b"true" | b"false" | b"null")
-        || (!s.is_empty() && s.iter().all(|&b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
+        || (!s.is_empty()
+            && s.iter()
+                .all(|&b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
 }
 
 #[cfg(test)]
@@ -150,7 +168,12 @@ mod tests {
         let doc = r#"{"a": [1, {"b": "x\"y", "c": ["p", "HERE"]}], "d": "THERE"}"#;
         assert_eq!(
             at(doc, "HERE"),
-            vec![Seg::Key("a".into()), Seg::Index(1), Seg::Key("c".into()), Seg::Index(1)]
+            vec![
+                Seg::Key("a".into()),
+                Seg::Index(1),
+                Seg::Key("c".into()),
+                Seg::Index(1)
+            ]
         );
         assert_eq!(at(doc, "THERE"), vec![Seg::Key("d".into())]);
     }
@@ -158,7 +181,10 @@ mod tests {
     #[test]
     fn several_offsets_in_one_pass() {
         let doc = r#"[["A"],{"k":"B"}, "C"]"#;
-        let offs: Vec<usize> = ["A", "B", "C"].iter().map(|n| doc.find(n).unwrap()).collect();
+        let offs: Vec<usize> = ["A", "B", "C"]
+            .iter()
+            .map(|n| doc.find(n).unwrap())
+            .collect();
         let got = paths_at(doc.as_bytes(), &offs).unwrap();
         assert_eq!(got[0], vec![Seg::Index(0), Seg::Index(0)]);
         assert_eq!(got[1], vec![Seg::Index(1), Seg::Key("k".into())]);
@@ -167,7 +193,12 @@ mod tests {
 
     #[test]
     fn invalid_json_is_an_error_not_a_panic() {
-        for doc in ["{\"a\": [}", "not json at all HERE", "{\"a\": \"unterminated HERE", "]HERE"] {
+        for doc in [
+            "{\"a\": [}",
+            "not json at all HERE",
+            "{\"a\": \"unterminated HERE",
+            "]HERE",
+        ] {
             let off = doc.find("HERE").unwrap_or(doc.len() - 1);
             assert!(paths_at(doc.as_bytes(), &[off]).is_err(), "{doc}");
         }

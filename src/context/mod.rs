@@ -42,10 +42,22 @@ pub fn annotate_blob(
                     }
                 }
             }
-            Err(pos) => warnings.warn(path, format!("not a valid notebook (JSON error near byte {pos}); cell numbers not reported")),
+            Err(pos) => warnings.warn(
+                path,
+                format!(
+                    "not a valid notebook (JSON error near byte {pos}); cell numbers not reported"
+                ),
+            ),
         }
     }
     exposure::annotate(path, data, findings, offsets);
-    let key_in_file = findings.iter().any(|f| f.secret.is_some() && f.severity >= Severity::High);
-    findings.extend(exposure::browser_sdk_clients(path, data, origin, key_in_file));
+    let key_in_file = findings
+        .iter()
+        .any(|f| f.secret.is_some() && f.severity >= Severity::High);
+    findings.extend(exposure::browser_sdk_clients(
+        path,
+        data,
+        origin,
+        key_in_file,
+    ));
 }

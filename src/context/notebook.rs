@@ -8,7 +8,10 @@ use super::json_path::{paths_at, Seg};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     /// `cell` is 1-based, in notebook order; `part` is `source`, `output` or `attachment`.
-    Cell { cell: usize, part: &'static str },
+    Cell {
+        cell: usize,
+        part: &'static str,
+    },
     /// Notebook or kernel metadata, outside any cell.
     Metadata,
     Other,
@@ -48,7 +51,10 @@ fn place_of(path: &[Seg]) -> Place {
 /// The place of each of `offsets` (sorted ascending), or Err(byte position) when the notebook
 /// is not valid JSON before the last offset.
 pub fn places(data: &[u8], offsets: &[usize]) -> Result<Vec<Place>, usize> {
-    Ok(paths_at(data, offsets)?.iter().map(|p| place_of(p)).collect())
+    Ok(paths_at(data, offsets)?
+        .iter()
+        .map(|p| place_of(p))
+        .collect())
 }
 
 #[cfg(test)]
@@ -62,10 +68,25 @@ mod tests {
  {"cell_type": "code", "source": ["k = 'AAA'"], "outputs": []},
  {"cell_type": "code", "source": ["print(env)"], "outputs": [{"output_type": "stream", "text": ["BBB"]}]}
 ], "metadata": {"x": "CCC"}}"##;
-        let offs: Vec<usize> = ["AAA", "BBB", "CCC"].iter().map(|n| nb.find(n).unwrap()).collect();
+        let offs: Vec<usize> = ["AAA", "BBB", "CCC"]
+            .iter()
+            .map(|n| nb.find(n).unwrap())
+            .collect();
         let got = places(nb.as_bytes(), &offs).unwrap();
-        assert_eq!(got[0], Place::Cell { cell: 2, part: "source" });
-        assert_eq!(got[1], Place::Cell { cell: 3, part: "output" });
+        assert_eq!(
+            got[0],
+            Place::Cell {
+                cell: 2,
+                part: "source"
+            }
+        );
+        assert_eq!(
+            got[1],
+            Place::Cell {
+                cell: 3,
+                part: "output"
+            }
+        );
         assert_eq!(got[2], Place::Metadata);
         assert_eq!(got[1].describe().unwrap(), "in cell 3 (output)");
     }

@@ -1,6 +1,8 @@
 //! What the summary counts, shared by the human summary line and the JSON `summary`.
 
-use crate::context::checks::{BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
+use crate::context::checks::{
+    BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING,
+};
 use crate::finding::{Finding, Tag};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -20,7 +22,9 @@ pub struct Counts {
 }
 
 pub fn is_exposed(f: &Finding) -> bool {
-    f.has_tag(Tag::ClientBundle) || f.rule_id == CLIENT_EXPOSED_ENV || f.rule_id == BROWSER_SDK_CLIENT
+    f.has_tag(Tag::ClientBundle)
+        || f.rule_id == CLIENT_EXPOSED_ENV
+        || f.rule_id == BROWSER_SDK_CLIENT
 }
 
 impl Counts {
