@@ -1,10 +1,11 @@
-//! Env files that any commit added, found from tree entry names alone (no blob is read): a
-//! first-parent tree diff per commit over every ref, oldest first, so each path keeps the commit
-//! that first added it.
+//! Env files that any commit added, found from tree entry names alone (no blob is read). Every
+//! distinct tree object of the history is read once: commits are visited oldest first and a tree
+//! already seen is not entered again, so each env file path keeps the first commit that had it
+//! and the cost is the number of distinct trees, not commits times tree size.
 
 use crate::context::file_class;
 use crate::finding::CommitInfo;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// An env file path (repository-relative, `/`-separated) and the first commit that added it.
@@ -14,7 +15,7 @@ pub struct Added {
     pub commit: CommitInfo,
 }
 
-/// Every env file path any commit reachable from a ref (or HEAD) added, with the oldest such
+/// Every env file path any commit reachable from a ref (or HEAD) holds, with the oldest such
 /// commit. An empty repository gives an empty list.
 pub fn env_files_added(repo_dir: &Path) -> Result<Vec<Added>, git2::Error> {
     let repo = git2::Repository::discover(repo_dir)?;
@@ -22,44 +23,61 @@ pub fn env_files_added(repo_dir: &Path) -> Result<Vec<Added>, git2::Error> {
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
     let _ = walk.push_head();
     let _ = walk.push_glob("*");
+    let mut seen: HashSet<git2::Oid> = HashSet::new();
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Added> = Vec::new();
-    let mut opts = git2::DiffOptions::new();
-    opts.skip_binary_check(true);
+    let mut stack: Vec<(git2::Oid, String)> = Vec::new();
     for oid in walk {
         let Ok(oid) = oid else { continue };
         let Ok(commit) = repo.find_commit(oid) else {
             continue;
         };
-        let Ok(tree) = commit.tree() else { continue };
-        // A parent missing from a shallow clone: compare with the empty tree.
-        let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-        let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
-        else {
+        if !seen.insert(commit.tree_id()) {
             continue;
-        };
-        for delta in diff.deltas() {
-            if !matches!(
-                delta.status(),
-                git2::Delta::Added | git2::Delta::Copied | git2::Delta::Renamed
-            ) {
-                continue;
-            }
-            let Some(path) = delta.new_file().path_bytes() else {
+        }
+        stack.push((commit.tree_id(), String::new()));
+        let mut info: Option<CommitInfo> = None;
+        while let Some((tree_id, prefix)) = stack.pop() {
+            // A tree missing from a shallow or partial clone is skipped.
+            let Ok(tree) = repo.find_tree(tree_id) else {
                 continue;
             };
-            let path = String::from_utf8_lossy(path).into_owned();
-            if !file_class::is_dotenv(&path) || first.contains_key(&path) {
-                continue;
+            for entry in tree.iter() {
+                let name = entry.name_bytes();
+                match entry.kind() {
+                    Some(git2::ObjectType::Tree) => {
+                        if seen.insert(entry.id()) {
+                            stack.push((
+                                entry.id(),
+                                format!("{prefix}{}/", String::from_utf8_lossy(name)),
+                            ));
+                        }
+                    }
+                    Some(git2::ObjectType::Blob) if may_be_dotenv(name) => {
+                        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
+                        if !file_class::is_dotenv(&path) {
+                            continue;
+                        }
+                        if first.contains_key(&path) {
+                            continue;
+                        }
+                        first.insert(path.clone(), out.len());
+                        let commit = info.get_or_insert_with(|| commit_info(&commit)).clone();
+                        out.push(Added { path, commit });
+                    }
+                    _ => {}
+                }
             }
-            first.insert(path.clone(), out.len());
-            out.push(Added {
-                path,
-                commit: commit_info(&commit),
-            });
         }
     }
     Ok(out)
+}
+
+/// A cheap test on a tree entry name before the full one: `.env…` or `…env`.
+fn may_be_dotenv(name: &[u8]) -> bool {
+    name.len() >= 4
+        && (name[..4].eq_ignore_ascii_case(b".env")
+            || name[name.len() - 4..].eq_ignore_ascii_case(b".env"))
 }
 
 /// Author, date and summary of a commit.
