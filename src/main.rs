@@ -213,7 +213,8 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
     write_report(None, |out| match args.format {
         RulesFormat::Json => {
             // Regex rules, then the built-in context checks (marked "kind": "check").
-            let mut all: Vec<serde_json::Value> = rules.iter().map(|r| serde_json::json!(r)).collect();
+            let mut all: Vec<serde_json::Value> =
+                rules.iter().map(|r| serde_json::json!(r)).collect();
             all.extend(keyhound::context::checks::CHECKS.iter().map(|c| {
                 let mut v = serde_json::json!(c);
                 v["kind"] = "check".into();
@@ -240,12 +241,31 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
                 )?;
             }
             let checks = keyhound::context::checks::CHECKS;
-            writeln!(out, "\nBuilt-in checks (repository hygiene and browser exposure):")?;
-            writeln!(out, "{:<34} {:<14} {:<9} WHAT", "ID", "PROVIDER", "SEVERITY")?;
+            writeln!(
+                out,
+                "\nBuilt-in checks (repository hygiene and browser exposure):"
+            )?;
+            writeln!(
+                out,
+                "{:<34} {:<14} {:<9} WHAT",
+                "ID", "PROVIDER", "SEVERITY"
+            )?;
             for c in checks {
-                writeln!(out, "{:<34} {:<14} {:<9} {}", c.id, "keyhound", c.severity.as_str(), c.name)?;
+                writeln!(
+                    out,
+                    "{:<34} {:<14} {:<9} {}",
+                    c.id,
+                    "keyhound",
+                    c.severity.as_str(),
+                    c.name
+                )?;
             }
-            writeln!(out, "\n{} rules, {} checks. Details: keyhound rules --format json", rules.len(), checks.len())
+            writeln!(
+                out,
+                "\n{} rules, {} checks. Details: keyhound rules --format json",
+                rules.len(),
+                checks.len()
+            )
         }
     })?;
     Ok(0)

@@ -140,7 +140,14 @@ impl<'a> Scanner<'a> {
         let matches = self.engine.scan(blob.data, hints);
         if matches.is_empty() {
             let mut out = Vec::new();
-            context::annotate_blob(&blob.path, blob.data, &blob.origin, &mut out, &[], self.warnings);
+            context::annotate_blob(
+                &blob.path,
+                blob.data,
+                &blob.origin,
+                &mut out,
+                &[],
+                self.warnings,
+            );
             self.findings.lock().unwrap().extend(out);
             return;
         }
@@ -176,7 +183,14 @@ impl<'a> Scanner<'a> {
             context::classify(&mut f, blob.data, m.span.start);
             out.push(f);
         }
-        context::annotate_blob(&blob.path, blob.data, &blob.origin, &mut out, &sorted, self.warnings);
+        context::annotate_blob(
+            &blob.path,
+            blob.data,
+            &blob.origin,
+            &mut out,
+            &sorted,
+            self.warnings,
+        );
         self.findings.lock().unwrap().extend(out);
     }
 
@@ -235,7 +249,13 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         .paths
         .iter()
         .zip(&env_files)
-        .map(|(root, (prefix, env_files))| context::hygiene::RootEnvFiles { root, prefix, env_files })
+        .map(
+            |(root, (prefix, env_files))| context::hygiene::RootEnvFiles {
+                root,
+                prefix,
+                env_files,
+            },
+        )
         .collect();
     let hygiene = context::hygiene::check(&roots, history, &findings, warnings);
     findings.extend(hygiene);

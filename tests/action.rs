@@ -253,6 +253,8 @@ fn deleted_branch_scans_nothing() {
 #[test]
 fn sarif_is_truncated_by_severity_past_the_result_limit() {
     let dir = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(dir.path(), ".gitignore", "*.env\n");
     let mut text = String::new();
     for i in 0..5 {
         text.push_str(&format!(

@@ -21,7 +21,8 @@ fn baseline_hides_known_findings_and_reports_new_ones() {
     let dir = repo();
     let (k1, k2) = (openai_key("b1"), openai_key("b2"));
     write(dir.path(), "app/settings.py", format!("KEY = '{k1}'\n"));
-    write(dir.path(), ".env", format!("OPENAI_API_KEY={k2}\n"));
+    // A template name: a committed real env file would add dotenv-tracked findings.
+    write(dir.path(), ".env.example", format!("OPENAI_API_KEY={k2}\n"));
     commit_all(dir.path(), "keys");
     let text = create(dir.path(), &[]);
 
@@ -34,7 +35,7 @@ fn baseline_hides_known_findings_and_reports_new_ones() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let entries = v["findings"].as_array().unwrap();
     assert_eq!(entries.len(), 2);
-    assert_eq!(entries[0]["path"], ".env", "sorted by path");
+    assert_eq!(entries[0]["path"], ".env.example", "sorted by path");
     assert!(entries[0]["secret"].as_str().unwrap().contains('…'));
     assert!(
         !text.contains("date") && !text.contains("\"line\""),
@@ -100,6 +101,8 @@ fn baseline_hides_known_findings_and_reports_new_ones() {
 #[test]
 fn baseline_is_stable_and_diff_friendly() {
     let dir = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(dir.path(), ".gitignore", "*.env\n");
     for i in 0..5 {
         write(
             dir.path(),

@@ -75,6 +75,8 @@ fn explicit_config_file() {
 #[test]
 fn disabled_rules_and_severity_overrides() {
     let dir = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(dir.path(), ".gitignore", "*.env\n");
     write(
         dir.path(),
         "a.env",
@@ -132,6 +134,8 @@ fn allowlist_paths_regexes_stopwords() {
 #[test]
 fn scan_defaults_apply_unless_the_command_line_says_otherwise() {
     let dir = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(dir.path(), ".gitignore", "*.env\n");
     write(
         dir.path(),
         "big.env",

@@ -57,6 +57,8 @@ fn finding_exits_1_with_redacted_human_report() {
 #[test]
 fn json_report_has_documented_fields() {
     let dir = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(dir.path(), ".gitignore", ".env\n*.env\n");
     let key = openai_key("json");
     write(
         dir.path(),
@@ -144,6 +146,8 @@ fn errors_exit_2_with_one_line() {
 #[test]
 fn scans_a_single_file_and_several_paths() {
     let a = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(a.path(), ".gitignore", ".env\n*.env\n");
     let b = tempfile::tempdir().unwrap();
     let file = write(a.path(), "one.env", format!("K={}\n", openai_key("one")));
     write(
@@ -235,6 +239,8 @@ fn gitignore_does_not_apply_outside_git() {
 #[test]
 fn sarif_validates_against_the_schema() {
     let dir = tempfile::tempdir().unwrap();
+    // Env files covered by a .gitignore: only the key findings, no hygiene findings.
+    write(dir.path(), ".gitignore", ".env\n*.env\n");
     write(
         dir.path(),
         "dir with space/app.js",

@@ -45,13 +45,9 @@ pub fn env_files_added(repo_dir: &Path) -> Result<Vec<Added>, git2::Error> {
             for entry in tree.iter() {
                 let name = entry.name_bytes();
                 match entry.kind() {
-                    Some(git2::ObjectType::Tree) => {
-                        if seen.insert(entry.id()) {
-                            stack.push((
-                                entry.id(),
-                                format!("{prefix}{}/", String::from_utf8_lossy(name)),
-                            ));
-                        }
+                    Some(git2::ObjectType::Tree) if seen.insert(entry.id()) => {
+                        let dir = format!("{prefix}{}/", String::from_utf8_lossy(name));
+                        stack.push((entry.id(), dir));
                     }
                     Some(git2::ObjectType::Blob) if may_be_dotenv(name) => {
                         let path = format!("{prefix}{}", String::from_utf8_lossy(name));

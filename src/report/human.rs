@@ -155,16 +155,32 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
             parts.push(format!("{} only in git history", c.only_in_history));
         }
         if c.dotenv_tracked > 0 {
-            parts.push(n(c.dotenv_tracked, ".env file committed", ".env files committed"));
+            parts.push(n(
+                c.dotenv_tracked,
+                ".env file committed",
+                ".env files committed",
+            ));
         }
         if c.dotenv_not_ignored > 0 {
-            parts.push(n(c.dotenv_not_ignored, ".env file not ignored", ".env files not ignored"));
+            parts.push(n(
+                c.dotenv_not_ignored,
+                ".env file not ignored",
+                ".env files not ignored",
+            ));
         }
         if c.gitignore_missing > 0 {
-            parts.push(n(c.gitignore_missing, ".gitignore rule missing", ".gitignore rules missing"));
+            parts.push(n(
+                c.gitignore_missing,
+                ".gitignore rule missing",
+                ".gitignore rules missing",
+            ));
         }
         if c.other_hygiene > 0 {
-            parts.push(n(c.other_hygiene, "repository hygiene issue", "repository hygiene issues"));
+            parts.push(n(
+                c.other_hygiene,
+                "repository hygiene issue",
+                "repository hygiene issues",
+            ));
         }
     }
     let mut scanned = format!(
