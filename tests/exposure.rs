@@ -274,6 +274,7 @@ fn browser_sdk_client_without_any_key_is_high_and_shows_in_sarif() {
         .output()
         .unwrap();
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&sarif);
     let res = &sarif["runs"][0]["results"][0];
     assert_eq!(res["ruleId"], "browser-sdk-client");
     assert_eq!(

@@ -351,6 +351,7 @@ fn checks_are_listed_and_rendered_in_every_format() {
         .output()
         .unwrap();
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&sarif);
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"].to_string();
     assert!(
         rules.contains("dotenv-tracked") && rules.contains("gitignore-missing"),
