@@ -193,6 +193,9 @@ pub struct Finding {
     /// What to do next.
     pub remediation: String,
     pub verification: Option<Verification>,
+    /// The verifier that can check this secret live (from the matching key rule; kept when a
+    /// context stage re-labels the finding, e.g. as `client-exposed-env`).
+    pub verifier: Option<String>,
     /// Extra facts for reporters (cell number, HEAD status, ...).
     pub notes: Vec<String>,
 }
@@ -237,6 +240,7 @@ impl Finding {
             message: what,
             remediation: rule.remediation.clone(),
             verification: None,
+            verifier: rule.verify.clone(),
             notes: Vec::new(),
         }
     }

@@ -45,7 +45,7 @@ fn scan_and_suppress(
     size_given: bool,
     use_baseline: bool,
     warnings: &Warnings,
-) -> Result<(scan::ScanResult, Vec<rules::Rule>), String> {
+) -> Result<scan::ScanResult, String> {
     let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
     cfg.apply_defaults(args, size_given)?;
     let base = match (&args.baseline, use_baseline) {
@@ -73,17 +73,17 @@ fn scan_and_suppress(
     if let Some(note) = hidden.note() {
         warnings.note(note);
     }
-    Ok((result, cfg.rules))
+    Ok(result)
 }
 
 fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
     let warnings = Warnings::new(args.quiet);
     // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
     let verify_client = verify_client(&args, &warnings)?;
-    let (mut result, rules) = scan_and_suppress(&mut args, size_given, true, &warnings)?;
+    let mut result = scan_and_suppress(&mut args, size_given, true, &warnings)?;
     // After suppression: allowlisted or baselined keys are never sent to a provider.
     if let Some(client) = &verify_client {
-        verify::verify_findings(&mut result.findings, &rules, client, &warnings);
+        verify::verify_findings(&mut result.findings, client, &warnings);
         if args.only_live {
             result
                 .findings
@@ -138,7 +138,7 @@ fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {
         unreachable!("parsed a scan command")
     };
     let warnings = Warnings::new(false);
-    let (result, _) = scan_and_suppress(&mut args, false, false, &warnings)?;
+    let result = scan_and_suppress(&mut args, false, false, &warnings)?;
     let n = baseline::write(&a.output, &result.findings)?;
     eprintln!(
         "keyhound: wrote {n} finding{} to {}; use it with `keyhound scan --baseline {}`",

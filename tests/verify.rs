@@ -576,6 +576,25 @@ fn a_key_in_three_files_is_checked_once() {
 }
 
 #[test]
+fn a_key_relabelled_as_client_exposed_is_still_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = openai_key("public-var");
+    write(
+        dir.path(),
+        "src/config.js",
+        format!("const k = process.env.X;\nexport const NEXT_PUBLIC_OPENAI_KEY = \"{key}\";\n"),
+    );
+    let s = MockServer::start();
+    s.on("/v1/models", vec![Reply::new(200, "{}")]);
+    let out = scan(dir.path(), &s, &["--format", "json"]);
+    let report = json_of(&out);
+    let f = &report["findings"].as_array().unwrap()[0];
+    assert_eq!(f["rule_id"], "client-exposed-env", "{f}");
+    assert_eq!(f["verification"]["status"], "live", "{f}");
+    assert_eq!(s.count("/v1/models"), 1);
+}
+
+#[test]
 fn verdicts_in_every_format_and_no_full_key_anywhere() {
     let dir = tempfile::tempdir().unwrap();
     let live = openai_key("fmt-live");

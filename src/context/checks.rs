@@ -90,6 +90,7 @@ pub fn finding(id: &str, path: &str, line: usize, column: usize, origin: Origin)
         message: c.name.to_string(),
         remediation: c.remediation.to_string(),
         verification: None,
+        verifier: None,
         notes: Vec::new(),
     }
 }

@@ -5,7 +5,6 @@
 use super::{verifier, Client};
 use crate::diag::Warnings;
 use crate::finding::{Finding, Secret, Verification};
-use crate::rules::Rule;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -23,25 +22,20 @@ pub struct VerifySummary {
     pub elapsed: Duration,
 }
 
-/// Checks every finding whose rule names a verifier, and sets `Finding::verification`.
+/// Checks every finding that names a verifier, and sets `Finding::verification`.
 pub fn verify_findings(
     findings: &mut [Finding],
-    rules: &[Rule],
     client: &Client,
     warnings: &Warnings,
 ) -> VerifySummary {
     let start = Instant::now();
-    let by_rule: HashMap<&str, &str> = rules
-        .iter()
-        .filter_map(|r| r.verify.as_deref().map(|v| (r.id.as_str(), v)))
-        .collect();
     let mut unknown_names = BTreeSet::new();
     // (verifier, secret hash) -> job index; jobs hold what each check needs.
     let mut index: HashMap<(&'static str, String), usize> = HashMap::new();
     let mut jobs: Vec<(&'static super::Verifier, Secret)> = Vec::new();
     let mut job_of: Vec<Option<usize>> = vec![None; findings.len()];
     for (i, f) in findings.iter().enumerate() {
-        let (Some(secret), Some(name)) = (&f.secret, by_rule.get(f.rule_id.as_str())) else {
+        let (Some(secret), Some(name)) = (&f.secret, f.verifier.as_deref()) else {
             continue;
         };
         let Some(v) = verifier(name) else {
