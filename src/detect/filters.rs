@@ -168,6 +168,14 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
             return true;
         }
     }
+    if let Some(n) = name {
+        if names_no_secret(n) {
+            return true;
+        }
+    }
+    if is_dotted_identifier(value) {
+        return true;
+    }
     // A git SHA-1 or SHA-256 (pure lowercase hex of exactly that length).
     if (b.len() == 40 || b.len() == 64)
         && b.iter()
@@ -176,6 +184,42 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
         return true;
     }
     false
+}
+
+/// Names whose value is about a secret, not the secret: where it lives (`*_url`, `*_file`,
+/// `*_path`), what it is called (`*_name`, `*_id`), or its shape (`*_type`, `*_length`).
+fn names_no_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.trim_end_matches(['.', '-', '_']);
+    const SUFFIXES: &[&str] = &[
+        "url", "uri", "endpoint", "host", "file", "path", "dir", "name", "id", "type", "kind", "length",
+        "len", "size", "count", "ttl", "expiry", "expires", "expiration", "timeout", "header", "field",
+        "param", "prefix", "format", "version", "ref", "arn",
+    ];
+    SUFFIXES.iter().any(|s| {
+        n.len() > s.len()
+            && n.ends_with(s)
+            && matches!(n.as_bytes()[n.len() - s.len() - 1], b'_' | b'-' | b'.')
+    }) || (name.len() > 3 && {
+        // camelCase suffixes: `tokenUrl`, `secretName`, `apiKeyId`.
+        let camel = ["Url", "Uri", "Endpoint", "File", "Path", "Name", "Id", "Type", "Length", "Ref", "Header"];
+        camel.iter().any(|s| name.ends_with(s) && name.len() > s.len())
+    })
+}
+
+/// `this.config.apiKey`, `settings.SECRET_KEY`, `foo.bar_baz`: a dotted path of identifiers is a
+/// reference to a value, not a value. JWTs (long base64url segments with digits) are not.
+fn is_dotted_identifier(value: &str) -> bool {
+    if !value.contains('.') {
+        return false;
+    }
+    value.split('.').all(|seg| {
+        !seg.is_empty()
+            && seg.len() <= 40
+            && seg.as_bytes()[0].is_ascii_alphabetic()
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && seg.bytes().filter(u8::is_ascii_digit).count() <= 2
+    })
 }
 
 /// `8-4-4-4-12` hex digits.
@@ -226,17 +270,18 @@ mod tests {
             None
         ));
         assert!(is_unlikely_generic_value("sha512-Zm9vYmFyYmF6cXV4", None));
-        assert!(is_unlikely_generic_value(
-            "q8Vd2LkP0zR4mT7wYb1nHc",
-            Some("commit_sha")
-        ));
-        assert!(is_unlikely_generic_value(
-            "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c",
-            None
-        ));
+        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("commit_sha")));
+        assert!(is_unlikely_generic_value("4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c", None));
+        assert!(!is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("API_TOKEN")));
+        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("TOKEN_URL")));
+        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("secretName")));
+        assert!(is_unlikely_generic_value("this.config.apiKey", Some("apiKey")));
+        assert!(is_unlikely_generic_value("settings.SECRET_KEY2", None));
         assert!(!is_unlikely_generic_value(
-            "q8Vd2LkP0zR4mT7wYb1nHc",
-            Some("API_TOKEN")
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("token")
         ));
+        // A secret's own name ending is not a false positive: `*_API_KEY`, `*_SECRET`.
+        assert!(!is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("stripe_secret")));
     }
 }
