@@ -9,7 +9,7 @@
 const PLACEHOLDER_FRAGMENTS: &[&str] = &[
     "xxxx",
     "****",
-    "....",
+    "...",
     "\u{2026}",
     "<",
     ">",
@@ -47,6 +47,9 @@ const PLACEHOLDER_FRAGMENTS: &[&str] = &[
 
 /// True when a secret is obviously a placeholder, a template or a made-up value.
 pub fn is_placeholder(secret: &str) -> bool {
+    if let Some(rest) = secret.strip_prefix("-----BEGIN") {
+        return is_placeholder_pem(rest);
+    }
     let lower = secret.to_ascii_lowercase();
     if PLACEHOLDER_FRAGMENTS.iter().any(|f| lower.contains(f)) {
         return true;
@@ -68,6 +71,26 @@ pub fn is_placeholder(secret: &str) -> bool {
         }
     }
     false
+}
+
+/// A PEM block is a placeholder when its body is not base64 of random bytes: `...`, `xxxx`, or
+/// a handful of distinct characters. Runs of one character are normal in real keys (OpenSSH
+/// keys hold long runs of `A`, base64 of zero bytes), so the run checks do not apply.
+fn is_placeholder_pem(rest: &str) -> bool {
+    let body = rest.split_once("-----").map_or(rest, |(_, b)| b);
+    let body = body.split("-----END").next().unwrap_or(body);
+    let lower = body.to_ascii_lowercase();
+    if ["...", "xxxxxxxx", "<", "${", "{{", "your", "placeholder", "redacted"]
+        .iter()
+        .any(|f| lower.contains(f))
+    {
+        return true;
+    }
+    let mut seen = [false; 256];
+    body.bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+        .for_each(|c| seen[c as usize] = true);
+    seen.iter().filter(|&&s| s).count() < 20
 }
 
 /// True when `b` has `n` consecutive bytes each related to the previous one by `rel`.
@@ -256,6 +279,15 @@ mod tests {
         for real_looking in ["q8Vd2LkP0zR4mT7wYb1nHc", "a9F3kQ7zW2pL5xC8vB1n"] {
             assert!(!is_placeholder(real_looking), "{real_looking}");
         }
+        // Built at run time so that the repository itself holds no private-key block.
+        let (begin, end) = ("-----BEGIN OPENSSH PRIVATE ", "-----END OPENSSH PRIVATE ");
+        let openssh = format!("{begin}KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq8Vd2LkP0zR4mT7wYb1nHcQ9fJ3kX5pL8vB2nM6tR1wAAAJgK\n{end}KEY-----");
+        assert!(!is_placeholder(&openssh));
+        assert!(is_placeholder("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"));
+        assert!(is_placeholder(
+            "-----BEGIN PRIVATE KEY-----\nMIIEvAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----"
+        ));
+        assert!(is_placeholder("sk-proj-abc...xyz"));
     }
 
     #[test]
