@@ -358,7 +358,8 @@ y",
         let body = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASC";
         let escaped = format!("-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----");
         assert_eq!(redact(&escaped, 0), "-----BEGIN PRIVATE KEY-----…");
-        let plain = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
+        let plain =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
         assert_eq!(redact(&plain, 0), "-----BEGIN RSA PRIVATE KEY-----…");
     }
 

@@ -32,7 +32,9 @@ pub fn valid(kind: Checksum, secret: &str) -> bool {
             let Some(body) = secret.rsplit('_').next() else {
                 return false;
             };
-            body.len() == 36 && body.is_ascii() && github_crc32(&body.as_bytes()[..30]) == body[30..]
+            body.len() == 36
+                && body.is_ascii()
+                && github_crc32(&body.as_bytes()[..30]) == body[30..]
         }
     }
 }

@@ -80,9 +80,18 @@ fn is_placeholder_pem(rest: &str) -> bool {
     let body = rest.split_once("-----").map_or(rest, |(_, b)| b);
     let body = body.split("-----END").next().unwrap_or(body);
     let lower = body.to_ascii_lowercase();
-    if ["...", "xxxxxxxx", "<", "${", "{{", "your", "placeholder", "redacted"]
-        .iter()
-        .any(|f| lower.contains(f))
+    if [
+        "...",
+        "xxxxxxxx",
+        "<",
+        "${",
+        "{{",
+        "your",
+        "placeholder",
+        "redacted",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
     {
         return true;
     }
@@ -215,9 +224,34 @@ fn names_no_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     let n = n.trim_end_matches(['.', '-', '_']);
     const SUFFIXES: &[&str] = &[
-        "url", "uri", "endpoint", "host", "file", "path", "dir", "name", "id", "type", "kind", "length",
-        "len", "size", "count", "ttl", "expiry", "expires", "expiration", "timeout", "header", "field",
-        "param", "prefix", "format", "version", "ref", "arn",
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "file",
+        "path",
+        "dir",
+        "name",
+        "id",
+        "type",
+        "kind",
+        "length",
+        "len",
+        "size",
+        "count",
+        "ttl",
+        "expiry",
+        "expires",
+        "expiration",
+        "timeout",
+        "header",
+        "field",
+        "param",
+        "prefix",
+        "format",
+        "version",
+        "ref",
+        "arn",
     ];
     SUFFIXES.iter().any(|s| {
         n.len() > s.len()
@@ -225,8 +259,13 @@ fn names_no_secret(name: &str) -> bool {
             && matches!(n.as_bytes()[n.len() - s.len() - 1], b'_' | b'-' | b'.')
     }) || (name.len() > 3 && {
         // camelCase suffixes: `tokenUrl`, `secretName`, `apiKeyId`.
-        let camel = ["Url", "Uri", "Endpoint", "File", "Path", "Name", "Id", "Type", "Length", "Ref", "Header"];
-        camel.iter().any(|s| name.ends_with(s) && name.len() > s.len())
+        let camel = [
+            "Url", "Uri", "Endpoint", "File", "Path", "Name", "Id", "Type", "Length", "Ref",
+            "Header",
+        ];
+        camel
+            .iter()
+            .any(|s| name.ends_with(s) && name.len() > s.len())
     })
 }
 
@@ -283,7 +322,9 @@ mod tests {
         let (begin, end) = ("-----BEGIN OPENSSH PRIVATE ", "-----END OPENSSH PRIVATE ");
         let openssh = format!("{begin}KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq8Vd2LkP0zR4mT7wYb1nHcQ9fJ3kX5pL8vB2nM6tR1wAAAJgK\n{end}KEY-----");
         assert!(!is_placeholder(&openssh));
-        assert!(is_placeholder("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"));
+        assert!(is_placeholder(
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"
+        ));
         assert!(is_placeholder(
             "-----BEGIN PRIVATE KEY-----\nMIIEvAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----"
         ));
@@ -302,18 +343,39 @@ mod tests {
             None
         ));
         assert!(is_unlikely_generic_value("sha512-Zm9vYmFyYmF6cXV4", None));
-        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("commit_sha")));
-        assert!(is_unlikely_generic_value("4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c", None));
-        assert!(!is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("API_TOKEN")));
-        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("TOKEN_URL")));
-        assert!(is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("secretName")));
-        assert!(is_unlikely_generic_value("this.config.apiKey", Some("apiKey")));
+        assert!(is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("commit_sha")
+        ));
+        assert!(is_unlikely_generic_value(
+            "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c",
+            None
+        ));
+        assert!(!is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("API_TOKEN")
+        ));
+        assert!(is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("TOKEN_URL")
+        ));
+        assert!(is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("secretName")
+        ));
+        assert!(is_unlikely_generic_value(
+            "this.config.apiKey",
+            Some("apiKey")
+        ));
         assert!(is_unlikely_generic_value("settings.SECRET_KEY2", None));
         assert!(!is_unlikely_generic_value(
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.q8Vd2LkP0zR4mT7wYb1nHc",
             Some("token")
         ));
         // A secret's own name ending is not a false positive: `*_API_KEY`, `*_SECRET`.
-        assert!(!is_unlikely_generic_value("q8Vd2LkP0zR4mT7wYb1nHc", Some("stripe_secret")));
+        assert!(!is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("stripe_secret")
+        ));
     }
 }
