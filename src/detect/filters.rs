@@ -205,7 +205,7 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
             return true;
         }
     }
-    if is_dotted_identifier(value) {
+    if is_dotted_identifier(value) || is_constant_name(value) {
         return true;
     }
     // A git SHA-1 or SHA-256 (pure lowercase hex of exactly that length).
@@ -282,6 +282,15 @@ fn is_dotted_identifier(value: &str) -> bool {
             && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             && seg.bytes().filter(u8::is_ascii_digit).count() <= 2
     })
+}
+
+/// `TLS13_CHACHA20_POLY1305_SHA256`: a SCREAMING_SNAKE constant name, not a value.
+fn is_constant_name(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.iter().filter(|&&c| c == b'_').count() >= 2
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 /// `8-4-4-4-12` hex digits.
