@@ -40,9 +40,10 @@ impl fmt::Debug for Secret {
 
 /// See [`Secret::redacted`].
 pub fn redact(secret: &str, prefix_len: usize) -> String {
-    let first_line = secret.lines().next().unwrap_or("");
-    if first_line.starts_with("-----BEGIN") {
-        return format!("{first_line}…");
+    if let Some(rest) = secret.strip_prefix("-----BEGIN") {
+        // Only the header: a PEM block inside a JSON string has `\n` escapes, not line breaks.
+        let header_end = rest.find("-----").map_or(0, |i| i + 5);
+        return format!("-----BEGIN{}…", &rest[..header_end]);
     }
     let chars: Vec<char> = secret.chars().collect();
     let n = chars.len();
@@ -354,6 +355,16 @@ y",
             ),
             vec![(2, 1), (2, 1)]
         );
+    }
+
+    #[test]
+    fn pem_redaction_shows_only_the_header() {
+        let body = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASC";
+        let escaped = format!("-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----");
+        assert_eq!(redact(&escaped, 0), "-----BEGIN PRIVATE KEY-----…");
+        let plain =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
+        assert_eq!(redact(&plain, 0), "-----BEGIN RSA PRIVATE KEY-----…");
     }
 
     #[test]

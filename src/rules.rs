@@ -69,6 +69,9 @@ pub enum Checksum {
     /// GitHub's `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens: the last 6 characters are the base62
     /// CRC32 of the 30 random characters before them.
     GithubCrc32,
+    /// npm's `npm_` tokens: the same scheme as GitHub's (30 random base62 characters, then their
+    /// base62 CRC32 in 6 characters).
+    NpmCrc32,
 }
 
 /// Bytes a match may start before a keyword hit, by default.

@@ -27,12 +27,14 @@ pub fn github_crc32(random_part: &[u8]) -> String {
 /// Whether `secret` passes `kind`.
 pub fn valid(kind: Checksum, secret: &str) -> bool {
     match kind {
-        Checksum::GithubCrc32 => {
-            // prefix_ + 30 random + 6 checksum
+        // prefix_ + 30 random + 6 checksum, for both.
+        Checksum::GithubCrc32 | Checksum::NpmCrc32 => {
             let Some(body) = secret.rsplit('_').next() else {
                 return false;
             };
-            body.len() == 36 && github_crc32(&body.as_bytes()[..30]) == body[30..]
+            body.len() == 36
+                && body.is_ascii()
+                && github_crc32(&body.as_bytes()[..30]) == body[30..]
         }
     }
 }
@@ -59,5 +61,15 @@ mod tests {
             Checksum::GithubCrc32,
             std::str::from_utf8(&bad).unwrap()
         ));
+    }
+
+    #[test]
+    fn npm_uses_the_github_scheme() {
+        let random = "F9vPyQ2mL7xR4tZ8wK3nB6cD1hJ5sG0a";
+        let random = &random[..30];
+        let token = format!("npm_{random}{}", github_crc32(random.as_bytes()));
+        assert!(valid(Checksum::NpmCrc32, &token));
+        assert!(!valid(Checksum::NpmCrc32, &format!("npm_{random}000000")));
+        assert!(!valid(Checksum::NpmCrc32, "npm_short"));
     }
 }

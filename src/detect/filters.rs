@@ -9,7 +9,7 @@
 const PLACEHOLDER_FRAGMENTS: &[&str] = &[
     "xxxx",
     "****",
-    "....",
+    "...",
     "\u{2026}",
     "<",
     ">",
@@ -47,6 +47,9 @@ const PLACEHOLDER_FRAGMENTS: &[&str] = &[
 
 /// True when a secret is obviously a placeholder, a template or a made-up value.
 pub fn is_placeholder(secret: &str) -> bool {
+    if let Some(rest) = secret.strip_prefix("-----BEGIN") {
+        return is_placeholder_pem(rest);
+    }
     let lower = secret.to_ascii_lowercase();
     if PLACEHOLDER_FRAGMENTS.iter().any(|f| lower.contains(f)) {
         return true;
@@ -68,6 +71,35 @@ pub fn is_placeholder(secret: &str) -> bool {
         }
     }
     false
+}
+
+/// A PEM block is a placeholder when its body is not base64 of random bytes: `...`, `xxxx`, or
+/// a handful of distinct characters. Runs of one character are normal in real keys (OpenSSH
+/// keys hold long runs of `A`, base64 of zero bytes), so the run checks do not apply.
+fn is_placeholder_pem(rest: &str) -> bool {
+    let body = rest.split_once("-----").map_or(rest, |(_, b)| b);
+    let body = body.split("-----END").next().unwrap_or(body);
+    let lower = body.to_ascii_lowercase();
+    if [
+        "...",
+        "xxxxxxxx",
+        "<",
+        "${",
+        "{{",
+        "your",
+        "placeholder",
+        "redacted",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
+    {
+        return true;
+    }
+    let mut seen = [false; 256];
+    body.bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+        .for_each(|c| seen[c as usize] = true);
+    seen.iter().filter(|&&s| s).count() < 20
 }
 
 /// True when `b` has `n` consecutive bytes each related to the previous one by `rel`.
@@ -168,6 +200,14 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
             return true;
         }
     }
+    if let Some(n) = name {
+        if names_no_secret(n) {
+            return true;
+        }
+    }
+    if is_dotted_identifier(value) || is_constant_name(value) {
+        return true;
+    }
     // A git SHA-1 or SHA-256 (pure lowercase hex of exactly that length).
     if (b.len() == 40 || b.len() == 64)
         && b.iter()
@@ -176,6 +216,81 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
         return true;
     }
     false
+}
+
+/// Names whose value is about a secret, not the secret: where it lives (`*_url`, `*_file`,
+/// `*_path`), what it is called (`*_name`, `*_id`), or its shape (`*_type`, `*_length`).
+fn names_no_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.trim_end_matches(['.', '-', '_']);
+    const SUFFIXES: &[&str] = &[
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "file",
+        "path",
+        "dir",
+        "name",
+        "id",
+        "type",
+        "kind",
+        "length",
+        "len",
+        "size",
+        "count",
+        "ttl",
+        "expiry",
+        "expires",
+        "expiration",
+        "timeout",
+        "header",
+        "field",
+        "param",
+        "prefix",
+        "format",
+        "version",
+        "ref",
+        "arn",
+    ];
+    SUFFIXES.iter().any(|s| {
+        n.len() > s.len()
+            && n.ends_with(s)
+            && matches!(n.as_bytes()[n.len() - s.len() - 1], b'_' | b'-' | b'.')
+    }) || (name.len() > 3 && {
+        // camelCase suffixes: `tokenUrl`, `secretName`, `apiKeyId`.
+        let camel = [
+            "Url", "Uri", "Endpoint", "File", "Path", "Name", "Id", "Type", "Length", "Ref",
+            "Header",
+        ];
+        camel
+            .iter()
+            .any(|s| name.ends_with(s) && name.len() > s.len())
+    })
+}
+
+/// `this.config.apiKey`, `settings.SECRET_KEY`, `foo.bar_baz`: a dotted path of identifiers is a
+/// reference to a value, not a value. JWTs (long base64url segments with digits) are not.
+fn is_dotted_identifier(value: &str) -> bool {
+    if !value.contains('.') {
+        return false;
+    }
+    value.split('.').all(|seg| {
+        !seg.is_empty()
+            && seg.len() <= 40
+            && seg.as_bytes()[0].is_ascii_alphabetic()
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && seg.bytes().filter(u8::is_ascii_digit).count() <= 2
+    })
+}
+
+/// `TLS13_CHACHA20_POLY1305_SHA256`: a SCREAMING_SNAKE constant name, not a value.
+fn is_constant_name(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.iter().filter(|&&c| c == b'_').count() >= 2
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 /// `8-4-4-4-12` hex digits.
@@ -212,6 +327,17 @@ mod tests {
         for real_looking in ["q8Vd2LkP0zR4mT7wYb1nHc", "a9F3kQ7zW2pL5xC8vB1n"] {
             assert!(!is_placeholder(real_looking), "{real_looking}");
         }
+        // Built at run time so that the repository itself holds no private-key block.
+        let (begin, end) = ("-----BEGIN OPENSSH PRIVATE ", "-----END OPENSSH PRIVATE ");
+        let openssh = format!("{begin}KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq8Vd2LkP0zR4mT7wYb1nHcQ9fJ3kX5pL8vB2nM6tR1wAAAJgK\n{end}KEY-----");
+        assert!(!is_placeholder(&openssh));
+        assert!(is_placeholder(
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"
+        ));
+        assert!(is_placeholder(
+            "-----BEGIN PRIVATE KEY-----\nMIIEvAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----"
+        ));
+        assert!(is_placeholder("sk-proj-abc...xyz"));
     }
 
     #[test]
@@ -237,6 +363,28 @@ mod tests {
         assert!(!is_unlikely_generic_value(
             "q8Vd2LkP0zR4mT7wYb1nHc",
             Some("API_TOKEN")
+        ));
+        assert!(is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("TOKEN_URL")
+        ));
+        assert!(is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("secretName")
+        ));
+        assert!(is_unlikely_generic_value(
+            "this.config.apiKey",
+            Some("apiKey")
+        ));
+        assert!(is_unlikely_generic_value("settings.SECRET_KEY2", None));
+        assert!(!is_unlikely_generic_value(
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("token")
+        ));
+        // A secret's own name ending is not a false positive: `*_API_KEY`, `*_SECRET`.
+        assert!(!is_unlikely_generic_value(
+            "q8Vd2LkP0zR4mT7wYb1nHc",
+            Some("stripe_secret")
         ));
     }
 }
