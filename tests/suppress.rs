@@ -45,14 +45,14 @@ fn a_comment_two_lines_up_does_not_count() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
-        ".env",
+        "config.sh",
         format!(
             "# keyhound:allow-next-line\n\nOPENAI_API_KEY={}\n",
             openai_key("x")
         ),
     );
     let (code, report, _) = scan_json(dir.path(), &["--no-history"]);
-    assert_eq!(paths(&report), [".env:3"]);
+    assert_eq!(paths(&report), ["config.sh:3"]);
     assert_eq!(code, 1);
 }
 
@@ -88,10 +88,11 @@ fn human_report_says_how_to_fix_or_allow() {
 
 fn severities_fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    // A shell file, not an env file: only the key's finding, no hygiene findings.
     write(
         dir.path(),
-        "a.env",
-        format!("OPENAI_API_KEY={}\n", openai_key("sev")),
+        "a.sh",
+        format!("export OPENAI_API_KEY={}\n", openai_key("sev")),
     );
     dir
 }

@@ -550,7 +550,11 @@ fn json_of(out: &std::process::Output) -> Value {
 fn a_key_in_three_files_is_checked_once() {
     let dir = tempfile::tempdir().unwrap();
     let key = openai_key("three-files");
-    write(dir.path(), ".env", format!("OPENAI_API_KEY={key}\n"));
+    write(
+        dir.path(),
+        "deploy.sh",
+        format!("export OPENAI_API_KEY={key}\n"),
+    );
     write(
         dir.path(),
         "src/config.py",
@@ -599,7 +603,7 @@ fn verdicts_in_every_format_and_no_full_key_anywhere() {
     let dir = tempfile::tempdir().unwrap();
     let live = openai_key("fmt-live");
     let dead = fake("sk-proj-{urlsafe:58}T3BlbkFJ{urlsafe:58}", "fmt-dead");
-    write(dir.path(), "a_dead.env", format!("OPENAI_API_KEY={dead}\n"));
+    write(dir.path(), "a_dead.sh", format!("OPENAI_API_KEY={dead}\n"));
     write(dir.path(), "b_live.py", format!("KEY = \"{live}\"\n"));
     let s = MockServer::start();
     // One path, two keys: answer by key.
@@ -625,7 +629,7 @@ fn verdicts_in_every_format_and_no_full_key_anywhere() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["path"] == "a_dead.env")
+        .find(|f| f["path"] == "a_dead.sh")
         .unwrap()
         .clone();
     assert_eq!(dead_f["verification"]["status"], "inactive");
