@@ -128,6 +128,9 @@ fn expand_zip(
 ) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data))
         .map_err(|e| format!("not a readable zip archive: {e}"))?;
+    // Members skipped as bombs: one warning per archive, not one per member (a bomb can
+    // hold thousands).
+    let mut bombs: Vec<(String, u64)> = Vec::new();
     for i in 0..zip.len() {
         let mut member = match zip.by_index(i) {
             Ok(m) => m,
@@ -142,17 +145,25 @@ fn expand_zip(
         let name = member.name().to_string();
         let compressed = member.compressed_size().max(1);
         if member.size() > (1 << 20) && member.size() / compressed > MAX_RATIO {
-            warnings.warn(
-                &format!("{path}!{name}"),
-                format!(
-                    "skipped: inflates {}x (zip bomb?)",
-                    member.size() / compressed
-                ),
-            );
+            bombs.push((name, member.size() / compressed));
             continue;
         }
         let bytes = read_member(&mut member, limits, budget)?;
         visit(format!("{path}!{name}"), &bytes, budget);
+    }
+    match bombs.as_slice() {
+        [] => {}
+        [(name, ratio)] => warnings.warn(
+            &format!("{path}!{name}"),
+            format!("skipped: inflates {ratio}x (zip bomb?)"),
+        ),
+        [(name, ratio), rest @ ..] => warnings.warn(
+            path,
+            format!(
+                "skipped {} members that inflate more than {MAX_RATIO}x (zip bomb?), e.g. {name} ({ratio}x)",
+                rest.len() + 1
+            ),
+        ),
     }
     Ok(())
 }

@@ -71,6 +71,8 @@ pub fn walk(
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
+                // A directory deleted while the walk reads it: nothing left to scan.
+                Err(err) if err.io_error().is_some_and(vanished) => return WalkState::Continue,
                 Err(err) => {
                     warnings.warn(&error_path(&err, root), short_error(&err));
                     return WalkState::Continue;
@@ -129,6 +131,7 @@ fn read_and_visit(
             return;
         }
         Ok(_) => {}
+        Err(e) if vanished(&e) => return,
         Err(e) => {
             warnings.warn(&rel, e);
             return;
@@ -140,8 +143,15 @@ fn read_and_visit(
             abs: path,
             data,
         }),
+        Err(e) if vanished(&e) => {}
         Err(e) => warnings.warn(&rel, e),
     }
+}
+
+/// A file deleted between the directory listing and the read (a build or test run in the
+/// background): it no longer holds anything to scan, so it is not worth a warning.
+fn vanished(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound
 }
 
 /// Reads at most `cap` bytes (a file may grow between `stat` and `read`).

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Peak memory (max RSS) of keyhound on large inputs, to check that it stays bounded:
+#   1. a git history of COMMITS commits (default 20,000), generated with `git fast-import`:
+#      every commit changes a few files, some add larger blobs, a few hold a fake key;
+#   2. a directory of FILES files (default 50,000);
+#   3. the same history with ten times fewer commits, to show memory does not grow with it.
+# Usage: bench/memory.sh [KEYHOUND_BINARY]   (default: target/release/keyhound, built if missing)
+# Env: COMMITS, FILES, WORK (scratch dir, default a temp dir, removed at the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-target/release/keyhound}
+[ -x "$BIN" ] || cargo build --release --quiet
+BIN=$(realpath "$BIN")
+COMMITS=${COMMITS:-20000}
+FILES=${FILES:-50000}
+WORK=${WORK:-$(mktemp -d)}
+trap 'rm -rf "$WORK"' EXIT
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time)"; exit 2; }
+
+# A fast-import stream: COMMITS commits over 500 paths. Every 100th commit adds a 2 MiB
+# generated blob; every 1000th holds a fake (format-valid, random, never real) key.
+gen_history() { # $1 = commits
+python3 - "$1" <<'PY'
+import random, sys
+n = int(sys.argv[1])
+rnd = random.Random(42)
+alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+def fake_key():
+    # Assembled at run time so this script never holds a key-shaped string.
+    body = lambda k: "".join(rnd.choice(alpha) for _ in range(k))
+    return "sk-" + "proj-" + body(74) + "T3Blbk" + "FJ" + body(74)
+out = sys.stdout.buffer
+def data(b):
+    out.write(b"data %d\n" % len(b)); out.write(b); out.write(b"\n")
+for i in range(1, n + 1):
+    out.write(b"commit refs/heads/main\nmark :%d\n" % i)
+    out.write(b"author Bench <bench@example.com> %d +0000\n" % (1600000000 + i))
+    out.write(b"committer Bench <bench@example.com> %d +0000\n" % (1600000000 + i))
+    data(b"commit %d" % i)
+    if i > 1:
+        out.write(b"from :%d\n" % (i - 1))
+    for j in range(3):
+        path = "src/mod%03d/file%d.py" % (rnd.randrange(100), rnd.randrange(5))
+        lines = ["def f_%d_%d_%d(x):\n    return x * %d\n" % (i, j, k, rnd.randrange(10**6)) for k in range(20)]
+        if i % 1000 == 0 and j == 0:
+            lines.append('OPENAI_API_KEY = "%s"\n' % fake_key())
+        body = "".join(lines).encode()
+        out.write(b"M 100644 inline %s\n" % path.encode()); data(body)
+    if i % 100 == 0:
+        big = ("".join(rnd.choice(alpha) for _ in range(100)) + "\n").encode() * ((2 << 20) // 101 + 1)
+        out.write(b"M 100644 inline assets/blob%d.txt\n" % (i % 200)); data(big[: 2 << 20])
+    out.write(b"\n")
+PY
+}
+
+make_repo() { # $1 = dir, $2 = commits
+  git init -q -b main "$1"
+  gen_history "$2" | git -C "$1" fast-import --quiet
+  git -C "$1" checkout -q main
+}
+
+measure() { # label, dir, args...
+  local label=$1 dir=$2; shift 2
+  local log="$WORK/time.log"
+  local t0=$(date +%s.%N)
+  ( cd "$dir" && /usr/bin/time -v "$BIN" scan . --format json --output "$WORK/out.json" "$@" ) 2>"$log" >/dev/null || true
+  local t1=$(date +%s.%N)
+  local rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  local findings=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['findings']))" "$WORK/out.json" 2>/dev/null || echo '?')
+  printf '%-44s %8.1f MiB  %6.1f s  %s findings\n' "$label" "$(echo "$rss / 1024" | bc -l)" "$(echo "$t1 - $t0" | bc -l)" "$findings"
+}
+
+echo "keyhound: $BIN ($("$BIN" --version))"
+echo "generating a history of $COMMITS commits ..."
+make_repo "$WORK/big" "$COMMITS"
+echo "  $(git -C "$WORK/big" rev-list --count HEAD) commits, $(git -C "$WORK/big" count-objects -vH | awk -F': ' '/size-pack/ {print $2}') packed"
+make_repo "$WORK/small" $((COMMITS / 10))
+echo "generating a directory of $FILES files ..."
+mkdir -p "$WORK/tree"
+python3 - "$WORK/tree" "$FILES" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    d = os.path.join(root, "d%03d" % (i % 500))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f%d.js" % i), "w") as f:
+        f.write(("export const v%d = %d;\n" % (i, i * 7919)) * 30)
+PY
+
+echo
+printf '%-44s %12s  %8s\n' "scan" "peak RSS" "time"
+measure "history, $((COMMITS / 10)) commits"            "$WORK/small" --history-only
+measure "history, $COMMITS commits"                     "$WORK/big" --history-only
+measure "history, $COMMITS commits, -j 1"               "$WORK/big" --history-only -j 1
+measure "working tree + history, $COMMITS commits"      "$WORK/big"
+measure "directory, $FILES files"                       "$WORK/tree" --no-history
+measure "directory, $FILES files, -j 1"                 "$WORK/tree" --no-history -j 1
