@@ -57,7 +57,11 @@ impl Outcome {
 /// A temp tree holding `key.env` with a fresh generated key.
 fn tree(seed: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "key.env", format!("OPENAI_API_KEY={}\n", openai_key(seed)));
+    write(
+        dir.path(),
+        "key.env",
+        format!("OPENAI_API_KEY={}\n", openai_key(seed)),
+    );
     dir
 }
 
@@ -140,7 +144,12 @@ fn fifo_given_as_the_path_is_not_opened() {
         .args(["scan", "pipe", "key.env", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[cfg(unix)]
@@ -189,8 +198,12 @@ fn minified(key: &str) -> Vec<u8> {
         i += 1;
     }
     write!(js, "const cfg={{apiKey:\"{key}\"}};").unwrap();
-    let second_half = js.clone();
-    js.extend_from_slice(&second_half[..(50 << 20) - js.len()]);
+    // The second half repeats the code of the first, without the key.
+    let first_half = js[..js.len() / 2].to_vec();
+    while js.len() < 50 << 20 {
+        let room = (50 << 20) - js.len();
+        js.extend_from_slice(&first_half[..room.min(first_half.len())]);
+    }
     assert!(!js.contains(&b'\n'));
     js
 }
@@ -199,21 +212,27 @@ fn minified(key: &str) -> Vec<u8> {
 fn fifty_megabyte_single_line_file() {
     let dir = tree("minified");
     let inner = openai_key("minified-inner");
-    write(dir.path(), "dist/app.min.js", minified(&inner));
+    let js = minified(&inner);
+    let at = js
+        .windows(inner.len())
+        .position(|w| w == inner.as_bytes())
+        .unwrap();
+    write(dir.path(), "dist/app.min.js", js);
     // Over the default 25 MiB limit: skipped, with one warning that says so.
     let out = scan(dir.path(), &[]);
     out.assert_found_beside(1);
     assert!(out.stderr.contains("--max-file-size"), "{}", out.stderr);
-    // Within a raised limit: the whole line is scanned and the key in it is found once
-    // (the second half repeats the first, so two hits, both on line 1).
+    // Within a raised limit: the whole line is scanned and the key in it is found, at its
+    // byte column on line 1.
     let out = scan(dir.path(), &["--max-file-size", "64M"]);
     out.assert_found_beside(0);
     let hits: Vec<_> = findings(&out.report)
         .into_iter()
         .filter(|f| f["path"] == "dist/app.min.js")
         .collect();
-    assert_eq!(hits.len(), 2, "{hits:?}");
-    assert!(hits.iter().all(|f| f["line"] == 1), "{hits:?}");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["line"], 1);
+    assert_eq!(hits[0]["column"], at + 1);
 }
 
 #[test]
@@ -251,11 +270,12 @@ fn zip_bomb(n: usize, inner_key: &str) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(&mut buf);
     for i in 0..n {
         let member = src.by_index_raw(0).unwrap();
-        w.raw_copy_file_rename(member, format!("layer/{i:04}.bin")).unwrap();
+        w.raw_copy_file_rename(member, format!("layer/{i:04}.bin"))
+            .unwrap();
     }
     w.start_file("notes.txt", zip::write::SimpleFileOptions::default())
         .unwrap();
-    write!(w, "token: {inner_key}\n").unwrap();
+    writeln!(w, "token: {inner_key}").unwrap();
     w.finish().unwrap();
     buf.into_inner()
 }
@@ -266,13 +286,21 @@ fn zip_bomb_is_bounded() {
     let inner = openai_key("zip-bomb-inner");
     // 64 members x 64 MiB = 4 GiB inflated.
     let bomb = zip_bomb(64, &inner);
-    assert!(bomb.len() < 8 << 20, "the bomb should be small: {} bytes", bomb.len());
+    assert!(
+        bomb.len() < 8 << 20,
+        "the bomb should be small: {} bytes",
+        bomb.len()
+    );
     write(dir.path(), "bomb.zip", &bomb);
     let out = scan(dir.path(), &[]);
     out.assert_found_beside(1);
     assert!(out.stderr.contains("zip bomb"), "{}", out.stderr);
     // Members after the bomb's layers are still read.
-    assert!(out.key_paths().iter().any(|p| p == "bomb.zip!notes.txt"), "{:?}", out.key_paths());
+    assert!(
+        out.key_paths().iter().any(|p| p == "bomb.zip!notes.txt"),
+        "{:?}",
+        out.key_paths()
+    );
 }
 
 #[test]
@@ -281,7 +309,11 @@ fn zip_member_that_lies_about_its_size_is_cut_off() {
     // reader stops at the limit, whatever the header says.
     let dir = tree("zip-big-member");
     let zeros = vec![b'a'; 3 << 20];
-    write(dir.path(), "big.zip", zip_bytes(&[("a.txt", &zeros), ("b.txt", &zeros)]));
+    write(
+        dir.path(),
+        "big.zip",
+        zip_bytes(&[("a.txt", &zeros), ("b.txt", &zeros)]),
+    );
     let out = scan(dir.path(), &["--max-file-size", "1M"]);
     out.assert_found_beside(1);
 }
@@ -374,7 +406,11 @@ fn files_vanishing_and_changing_during_the_scan() {
     let dir = tree("churn");
     let n = 20_000;
     for i in 0..n {
-        write(dir.path(), &format!("churn/{:02}/f{i}.txt", i % 50), format!("line {i}\n").repeat(40));
+        write(
+            dir.path(),
+            &format!("churn/{:02}/f{i}.txt", i % 50),
+            format!("line {i}\n").repeat(40),
+        );
     }
     let root = dir.path().to_path_buf();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -426,7 +462,9 @@ fn unreadable_file() {
         .status()
         .is_ok_and(|s| s.success());
     if !can_drop {
-        eprintln!("SKIPPED unreadable-file assertion: running as root and setpriv cannot drop privileges");
+        eprintln!(
+            "SKIPPED unreadable-file assertion: running as root and setpriv cannot drop privileges"
+        );
         return;
     }
     for p in [dir.path(), &dir.path().join("key.env")] {
@@ -445,7 +483,10 @@ fn unreadable_file() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    if out.stdout.is_empty() && stderr.contains("ermission denied") && !stderr.contains("locked.env") {
+    if out.stdout.is_empty()
+        && stderr.contains("ermission denied")
+        && !stderr.contains("locked.env")
+    {
         eprintln!("SKIPPED unreadable-file assertion: the test binary is not executable by nobody: {stderr}");
         return;
     }
@@ -463,7 +504,11 @@ fn unreadable_file() {
 #[test]
 fn strict_turns_warnings_into_exit_2() {
     let dir = tree("strict");
-    write(dir.path(), "cut.zip", &zip_bytes(&[("a.txt", &noise(4096, 5))])[..100]);
+    write(
+        dir.path(),
+        "cut.zip",
+        &zip_bytes(&[("a.txt", &noise(4096, 5))])[..100],
+    );
     let out = scan(dir.path(), &[]);
     out.assert_found_beside(1);
     assert_eq!(out.warnings().len(), 1, "{}", out.stderr);

@@ -49,12 +49,17 @@ struct KeywordCheck {
 impl KeywordCheck {
     fn new(keywords: &[String]) -> KeywordCheck {
         KeywordCheck {
-            keywords: keywords.iter().map(|k| k.to_ascii_lowercase().into_bytes()).collect(),
+            keywords: keywords
+                .iter()
+                .map(|k| k.to_ascii_lowercase().into_bytes())
+                .collect(),
         }
     }
 
     fn contains_keyword(&self, s: &[u8]) -> bool {
-        self.keywords.iter().any(|k| s.windows(k.len()).any(|w| w == k.as_slice()))
+        self.keywords
+            .iter()
+            .any(|k| s.windows(k.len()).any(|w| w == k.as_slice()))
     }
 
     fn exact(&self, set: BTreeSet<Vec<u8>>) -> Summary {
@@ -65,7 +70,10 @@ impl KeywordCheck {
     }
 
     fn inexact(covered: bool) -> Summary {
-        Summary { covered, exact: None }
+        Summary {
+            covered,
+            exact: None,
+        }
     }
 
     fn summarize(&self, hir: &Hir) -> Summary {
@@ -249,7 +257,10 @@ fn check_window(rule: &Rule) -> Result<(), String> {
 
 fn check_empty(rule: &Rule) -> Result<(), String> {
     match parse(rule).properties().minimum_len() {
-        Some(0) => Err(format!("rule '{}': the regex can match the empty string", rule.id)),
+        Some(0) => Err(format!(
+            "rule '{}': the regex can match the empty string",
+            rule.id
+        )),
         _ => Ok(()),
     }
 }
@@ -314,14 +325,23 @@ fn keyword_check_accepts_covered_patterns() {
     for (re, kw) in [
         (r"(sk-proj-[A-Za-z0-9]{48})", &["sk-proj-"][..]),
         // Keyword spans a literal, an alternation and a class.
-        (r"\b(sk-(?:proj|svcacct)-[A-Za-z0-9]{20})", &["sk-proj-", "sk-svcacct-"]),
+        (
+            r"\b(sk-(?:proj|svcacct)-[A-Za-z0-9]{20})",
+            &["sk-proj-", "sk-svcacct-"],
+        ),
         (r"(xox[bp]-[0-9]{10,13})", &["xoxb-", "xoxp-"]),
         // Case-insensitive match against case-insensitive keywords.
         (r"(?i)(akia[A-Z0-9]{16})", &["AKIA"]),
         // Optional separators expand to every spelling.
-        (r"(?i)api[_-]?key\s{0,3}=\s{0,3}([a-z0-9]{32})", &["apikey", "api_key", "api-key"]),
+        (
+            r"(?i)api[_-]?key\s{0,3}=\s{0,3}([a-z0-9]{32})",
+            &["apikey", "api_key", "api-key"],
+        ),
         // Every alternative carries a different keyword.
-        (r"(ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})", &["ghp_", "github_pat_"]),
+        (
+            r"(ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})",
+            &["ghp_", "github_pat_"],
+        ),
         // The keyword sits in the middle of the key.
         (r"([A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})", &["T3BlbkFJ"]),
         // A required repetition of a covered part.
@@ -335,7 +355,10 @@ fn keyword_check_accepts_covered_patterns() {
 fn keyword_check_rejects_patterns_that_can_miss_keywords() {
     for (re, kw) in [
         // One alternative lacks the keyword.
-        (r"(sk-proj-[A-Za-z0-9]{48}|sk-[A-Za-z0-9]{48})", &["sk-proj-"][..]),
+        (
+            r"(sk-proj-[A-Za-z0-9]{48}|sk-[A-Za-z0-9]{48})",
+            &["sk-proj-"][..],
+        ),
         // The keyword is optional.
         (r"((?:sk-proj-)?[A-Za-z0-9]{48})", &["sk-proj-"]),
         (r"((?:sk-proj-){0,2}[A-Za-z0-9]{48})", &["sk-proj-"]),
@@ -347,7 +370,10 @@ fn keyword_check_rejects_patterns_that_can_miss_keywords() {
         (r"(sk.[a-z]{10})", &["sk-"]),
     ] {
         let err = check_keywords(&rule(re, kw)).err();
-        assert!(err.is_some(), "{re} with {kw:?} should fail the keyword check");
+        assert!(
+            err.is_some(),
+            "{re} with {kw:?} should fail the keyword check"
+        );
     }
 }
 
@@ -367,7 +393,10 @@ fn window_and_empty_checks_reject_bad_patterns() {
 #[test]
 fn size_check_catches_a_huge_regex() {
     // A Unicode-sized class repeated many times: a realistic way to blow up a rule.
-    let r = rule(r"(sk-(?:[\x00-\xff][a-z0-9]){200}[\x00-\xff]{1,200})", &["sk-"]);
+    let r = rule(
+        r"(sk-(?:[\x00-\xff][a-z0-9]){200}[\x00-\xff]{1,200})",
+        &["sk-"],
+    );
     let engine = Engine::new(vec![r]).unwrap();
     match engine.regex_memory(0) {
         Ok(size) => assert!(size > 64 << 10, "expected a large regex, got {size} bytes"),
