@@ -5,7 +5,8 @@
 #   2. a directory of FILES files (default 50,000);
 #   3. the same history with ten times fewer commits, to show memory does not grow with it.
 # Usage: bench/memory.sh [KEYHOUND_BINARY]   (default: target/release/keyhound, built if missing)
-# Env: COMMITS, FILES, WORK (scratch dir, default a temp dir, removed at the end).
+# Env: COMMITS, FILES, WORK (scratch dir, default a temp dir, removed at the end),
+#      ONLY=dir or ONLY=history to run one half.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/release/keyhound}
@@ -71,10 +72,14 @@ measure() { # label, dir, args...
 }
 
 echo "keyhound: $BIN ($("$BIN" --version))"
+ONLY=${ONLY:-}
+if [ "$ONLY" != dir ]; then
 echo "generating a history of $COMMITS commits ..."
 make_repo "$WORK/big" "$COMMITS"
 echo "  $(git -C "$WORK/big" rev-list --count HEAD) commits, $(git -C "$WORK/big" count-objects -vH | awk -F': ' '/size-pack/ {print $2}') packed"
 make_repo "$WORK/small" $((COMMITS / 10))
+fi
+if [ "$ONLY" != history ]; then
 echo "generating a directory of $FILES files ..."
 mkdir -p "$WORK/tree"
 python3 - "$WORK/tree" "$FILES" <<'PY'
@@ -86,12 +91,23 @@ for i in range(n):
     with open(os.path.join(d, "f%d.js" % i), "w") as f:
         f.write(("export const v%d = %d;\n" % (i, i * 7919)) * 30)
 PY
+mkdir -p "$WORK/bigfiles"
+for i in 1 2 3 4 5 6 7 8; do
+  python3 -c "import sys; sys.stdout.write(('var x$i=' + 'abcdefghij' * 9 + ';\\n') * (20 * 1024 * 1024 // 100))" > "$WORK/bigfiles/big$i.js"
+done
+fi
 
 echo
 printf '%-44s %12s  %8s\n' "scan" "peak RSS" "time"
+if [ "$ONLY" != dir ]; then
 measure "history, $((COMMITS / 10)) commits"            "$WORK/small" --history-only
 measure "history, $COMMITS commits"                     "$WORK/big" --history-only
 measure "history, $COMMITS commits, -j 1"               "$WORK/big" --history-only -j 1
 measure "working tree + history, $COMMITS commits"      "$WORK/big"
+fi
+if [ "$ONLY" != history ]; then
 measure "directory, $FILES files"                       "$WORK/tree" --no-history
 measure "directory, $FILES files, -j 1"                 "$WORK/tree" --no-history -j 1
+measure "directory, 8 files of 20 MiB"                  "$WORK/bigfiles" --no-history
+measure "directory, 8 files of 20 MiB, -j 1"            "$WORK/bigfiles" --no-history -j 1
+fi

@@ -265,8 +265,11 @@ fn check_empty(rule: &Rule) -> Result<(), String> {
     }
 }
 
+/// One rule check: `Err(why)` when the rule fails it.
+type Check = fn(&Rule) -> Result<(), String>;
+
 /// Runs every check on every rule and reports all failures at once.
-fn failures(rules: &[Rule], checks: &[fn(&Rule) -> Result<(), String>]) -> Vec<String> {
+fn failures(rules: &[Rule], checks: &[Check]) -> Vec<String> {
     rules
         .iter()
         .flat_map(|r| checks.iter().filter_map(move |c| c(r).err()))
