@@ -166,3 +166,96 @@ fn no_redact_shows_every_secret_in_every_format() {
         assert_no_leak(&format!("{format} stderr"), &stderr, &p.secrets);
     }
 }
+
+#[test]
+fn baseline_file_does_not_leak() {
+    let p = plant();
+    let out_dir = tempfile::tempdir().unwrap();
+    let file = out_dir.path().join("baseline.json");
+    let (code, stdout, stderr) = run(
+        p.dir.path(),
+        &[
+            "baseline",
+            "create",
+            ".",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let baseline = std::fs::read_to_string(&file).unwrap();
+    assert!(baseline.len() > 20, "empty baseline: {baseline}");
+    assert_no_leak("baseline file", &baseline, &p.secrets);
+    assert_no_leak("baseline stdout", &stdout, &p.secrets);
+    assert_no_leak("baseline stderr", &stderr, &p.secrets);
+}
+
+/// A provider that echoes the key it was sent in its error message (OpenAI does:
+/// "Incorrect API key provided: sk-proj-…").
+fn echoing_server(key: &str) -> common::http::MockServer {
+    let s = common::http::MockServer::start();
+    let msg = format!("Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.");
+    let replies = (0..20)
+        .map(|_| {
+            common::http::Reply::openai_error(
+                401,
+                &msg,
+                "invalid_request_error",
+                Some("invalid_api_key"),
+            )
+        })
+        .collect::<Vec<_>>();
+    s.on("/v1/models", replies.clone());
+    s.on("/v1/me", replies);
+    s
+}
+
+#[test]
+fn verify_and_doctor_do_not_echo_a_provider_error_with_the_key() {
+    let p = plant();
+    let key = &p.secrets[0];
+    let server = echoing_server(key);
+    let endpoint = format!("openai={}", server.url());
+    for format in FORMATS {
+        let (_, stdout, stderr) = run(
+            p.dir.path(),
+            &[
+                "scan",
+                ".",
+                "--format",
+                format,
+                "--verify",
+                "--verify-endpoint",
+                &endpoint,
+            ],
+        );
+        assert!(
+            server.requests().len() > 0,
+            "no verification request was made: {stderr}"
+        );
+        assert_no_leak(&format!("{format} --verify stdout"), &stdout, &p.secrets);
+        assert_no_leak(&format!("{format} --verify stderr"), &stderr, &p.secrets);
+    }
+    for args in [
+        vec!["doctor", "--offline"],
+        vec!["doctor", "--verify-endpoint", &endpoint],
+    ] {
+        let out = keyhound()
+            .current_dir(p.dir.path())
+            .env("OPENAI_API_KEY", key)
+            .env("KEYHOUND_VERIFY_TIMEOUT_MS", "2000")
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("sk-proj-"),
+            "{args:?}: doctor does not mention the key at all:\n{text}"
+        );
+        assert_no_leak(&format!("{args:?}"), &text, &p.secrets);
+    }
+}
