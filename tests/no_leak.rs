@@ -230,7 +230,7 @@ fn verify_and_doctor_do_not_echo_a_provider_error_with_the_key() {
             ],
         );
         assert!(
-            server.requests().len() > 0,
+            !server.requests().is_empty(),
             "no verification request was made: {stderr}"
         );
         assert_no_leak(&format!("{format} --verify stdout"), &stdout, &p.secrets);
