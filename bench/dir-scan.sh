@@ -53,7 +53,9 @@ work, tools = sys.argv[1], sys.argv[2:]
 planted = json.load(open(os.path.join(work, "planted.json")))
 med = {}
 for t in tools:
-    rows = [l.split() for l in open(os.path.join(work, "times." + t)) if l.strip()]
+    # /usr/bin/time adds "Command exited with non-zero status 1" lines: keep "<wall> <rss>" rows.
+    rows = [l.split() for l in open(os.path.join(work, "times." + t))]
+    rows = [r for r in rows if len(r) == 2 and r[0].replace(".", "", 1).isdigit()]
     med[t] = (statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows) / 1024)
 def found(t):
     text = open(os.path.join(work, "out.%s.json" % t), errors="replace").read()
