@@ -63,7 +63,11 @@ fn scan_and_suppress(
         inline_allow: !args.no_inline_allow,
         dotenv_history: !args.no_history && !args.staged,
     };
-    let mut result = scan::run(&engine, &opts, warnings)?;
+    let mut result = if args.staged {
+        keyhound::source::staged::run(&engine, &opts, warnings)?
+    } else {
+        scan::git::run(&engine, &opts, &git_options(args), warnings)?
+    };
     let (kept, hidden) = suppress::apply(
         std::mem::take(&mut result.findings),
         &cfg.allowlist,
@@ -97,8 +101,8 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
         files: result.files,
         bytes: result.bytes,
         elapsed: result.elapsed,
-        commits: 0,
-        blobs: 0,
+        commits: result.commits,
+        blobs: result.blobs,
     };
     write_report(args.output.as_deref(), |out| match args.format {
         report::Format::Sarif => {
@@ -163,6 +167,26 @@ fn run_install_hook(a: InstallHookArgs) -> Result<u8, String> {
     }
     eprintln!("keyhound: every `git commit` now runs `keyhound scan --staged`");
     Ok(0)
+}
+
+/// The git flags of `scan`: history by default, or the commits the flags select.
+fn git_options(args: &ScanArgs) -> scan::git::GitOptions {
+    use scan::git::History;
+    scan::git::GitOptions {
+        history: if args.no_history {
+            History::Off
+        } else if args.history_only {
+            History::Only
+        } else {
+            History::Auto
+        },
+        spec: keyhound::source::git_history::HistorySpec {
+            branch: args.branch.clone(),
+            since: args.since_commit.clone(),
+            range: args.range.clone(),
+        },
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    }
 }
 
 /// The verification client when `--verify` or `--only-live` is on; `--verify-endpoint` values are

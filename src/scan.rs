@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub mod git;
+
 /// Everything a scan needs to know, resolved from the command line and config.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -57,6 +59,9 @@ pub struct ScanResult {
     pub files: u64,
     pub bytes: u64,
     pub elapsed: Duration,
+    /// Commits walked and distinct blobs scanned in git history (0 without history).
+    pub commits: u64,
+    pub blobs: u64,
 }
 
 /// Scans blobs and collects findings; shared by every source.
@@ -90,11 +95,28 @@ impl<'a> Scanner<'a> {
     /// Scans one blob: opens archives, skips binary content, runs detection and turns matches
     /// into findings with line, column and context tags.
     pub fn scan_blob(&self, blob: source::Blob<'_>) {
-        let mut budget = self.archive_limits().total;
-        self.scan_nested(blob, 0, &mut budget);
+        let found = self.scan_blob_findings(blob);
+        if !found.is_empty() {
+            self.findings.lock().unwrap().extend(found);
+        }
     }
 
-    fn scan_nested(&self, blob: source::Blob<'_>, depth: usize, budget: &mut u64) {
+    /// [`Scanner::scan_blob`], returning the blob's findings instead of collecting them (git
+    /// history attributes each blob's findings to its commit afterwards).
+    pub fn scan_blob_findings(&self, blob: source::Blob<'_>) -> Vec<Finding> {
+        let mut budget = self.archive_limits().total;
+        let mut found = Vec::new();
+        self.scan_nested(blob, 0, &mut budget, &mut found);
+        found
+    }
+
+    fn scan_nested(
+        &self,
+        blob: source::Blob<'_>,
+        depth: usize,
+        budget: &mut u64,
+        found: &mut Vec<Finding>,
+    ) {
         let limits = self.archive_limits();
         if self.opts.archives {
             if let Some(kind) = archive::kind(&blob.path) {
@@ -119,7 +141,7 @@ impl<'a> Scanner<'a> {
                             data,
                             origin: origin.clone(),
                         };
-                        self.scan_nested(inner, depth + 1, budget);
+                        self.scan_nested(inner, depth + 1, budget, found);
                     },
                 );
                 return;
@@ -148,7 +170,7 @@ impl<'a> Scanner<'a> {
                 &[],
                 self.warnings,
             );
-            self.findings.lock().unwrap().extend(out);
+            found.extend(out);
             return;
         }
         let offsets: Vec<usize> = matches.iter().map(|m| m.span.start).collect();
@@ -191,7 +213,7 @@ impl<'a> Scanner<'a> {
             &sorted,
             self.warnings,
         );
-        self.findings.lock().unwrap().extend(out);
+        found.extend(out);
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -265,6 +287,8 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         files,
         bytes,
         elapsed: start.elapsed(),
+        commits: 0,
+        blobs: 0,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod checks;
 pub mod dotenv_history;
 pub mod exposure;
 pub mod file_class;
+pub mod history;
 pub mod hygiene;
 pub mod json_path;
 pub mod notebook;

@@ -3,6 +3,9 @@
 //! modules.
 
 pub mod archive;
+pub mod git_history;
+pub mod git_repo;
+pub mod staged;
 pub mod walk;
 
 use crate::finding::Origin;

@@ -1,0 +1,679 @@
+//! Git history as a source: every distinct blob reachable from the selected refs, scanned once.
+//!
+//! Two stages run at the same time:
+//! 1. a walker thread goes through the commits oldest first (topological order) and their trees,
+//!    and sends a [`BlobRecord`] — blob id, the first commit that has it, its path there — for
+//!    every blob it has not seen before. A tree already walked is skipped whole (every blob under
+//!    it is already recorded), so the walk costs one visit per distinct tree. At the edge of a
+//!    commit range, a tree or blob that a parent outside the range already has at the same path
+//!    is not "introduced" and is skipped too.
+//! 2. worker threads (rayon, one `git2::Repository` handle each: it is not `Sync`) read each
+//!    blob, run it through [`Scanner::scan_blob_findings`] (archives, binary skip, size limit)
+//!    and keep only the findings. Blob contents are dropped as soon as they are scanned, and the
+//!    channel between the stages is bounded, so memory does not grow with the history.
+//!
+//! Attribution (oldest commit per secret and path, history-only) is done afterwards by
+//! [`crate::context::history`].
+
+use super::git_repo::{display_path, oid_key, GitTarget, OidSet};
+use super::walk::human_size;
+use crate::diag::Warnings;
+use crate::finding::{Finding, Origin};
+use crate::scan::Scanner;
+use git2::{ObjectType, Oid, Repository, Sort, Tree};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::Mutex;
+
+/// Which commits to scan (from `--branch`, `--since-commit`, `--range`).
+#[derive(Debug, Clone, Default)]
+pub struct HistorySpec {
+    /// Only this ref's history (default: every ref, HEAD and the stash).
+    pub branch: Option<String>,
+    /// Only commits after this one.
+    pub since: Option<String>,
+    /// `A..B` (or `A...B`): commits reachable from B and not from A.
+    pub range: Option<String>,
+}
+
+impl HistorySpec {
+    /// Whether this selects a part of the history rather than all of it.
+    pub fn is_partial(&self) -> bool {
+        self.branch.is_some() || self.since.is_some() || self.range.is_some()
+    }
+}
+
+/// A blob first seen in `commit` at `path` (relative to the scan root).
+#[derive(Debug)]
+pub struct BlobRecord {
+    pub blob: Oid,
+    pub commit: Oid,
+    /// Position of the commit in the walk, oldest first.
+    pub order: u32,
+    pub path: Vec<u8>,
+}
+
+/// A finding in a history blob, before attribution.
+#[derive(Debug)]
+pub struct Hit {
+    pub finding: Finding,
+    pub blob: Oid,
+    pub commit: Oid,
+    pub order: u32,
+}
+
+/// What a history scan found and measured.
+#[derive(Debug, Default)]
+pub struct HistoryScan {
+    pub hits: Vec<Hit>,
+    pub commits: u64,
+    pub blobs: u64,
+    pub bytes: u64,
+}
+
+/// Scans the history of `target` selected by `spec` with `scanner`. Paths are reported as
+/// `display_prefix` + the path below the scan root. Errors are bad revisions (exit 2); missing
+/// or corrupt objects are warnings and the scan goes on.
+pub fn scan(
+    target: &GitTarget,
+    spec: &HistorySpec,
+    scanner: &Scanner<'_>,
+    display_prefix: &str,
+    threads: usize,
+    progress: bool,
+) -> Result<HistoryScan, String> {
+    let warnings = scanner.warnings;
+    let repo = &target.repo;
+    let (tips, hides) = select(repo, spec, warnings)?;
+    if repo.is_shallow() {
+        warnings.note(format!(
+            "{}: shallow clone: only the history it holds is scanned (fetch the rest with `git fetch --unshallow`)",
+            display_root(target)
+        ));
+    }
+    let commits = commit_list(repo, &tips, &hides, warnings);
+    let pb = if progress && commits.len() >= 200 {
+        let pb = ProgressBar::new(commits.len() as u64);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} history {bar:30} {pos}/{len} commits · {msg} ({elapsed})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let problems = Problems::new(warnings);
+    let blobs = AtomicU64::new(0);
+    let bytes = AtomicU64::new(0);
+    let hits: Mutex<Vec<Hit>> = Mutex::new(Vec::new());
+    let (tx, rx) = sync_channel::<BlobRecord>(4096);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("keyhound-history-{i}"))
+        .build()
+        .map_err(|e| format!("starting worker threads: {e}"))?;
+    let (git_dir, prefix) = (&target.git_dir, &target.prefix);
+    let walked = std::thread::scope(|s| {
+        let walker = s.spawn(|| {
+            let repo = Repository::open(git_dir).map_err(|e| e.message().to_string())?;
+            let mut walk = TreeWalk::new(&repo, prefix, &problems);
+            walk.run(&commits, &pb, &mut |rec| tx.send(rec).is_ok());
+            drop(tx);
+            Ok::<_, String>(walk.submodules)
+        });
+        pool.install(|| {
+            rx.into_iter().par_bridge().for_each_init(
+                || Repository::open(git_dir).ok(),
+                |repo, rec| {
+                    let Some(repo) = repo.as_ref() else { return };
+                    let n = blobs.fetch_add(1, Ordering::Relaxed) + 1;
+                    if n % 512 == 0 {
+                        pb.set_message(format!("{n} blobs"));
+                    }
+                    scan_record(repo, rec, scanner, display_prefix, &problems, &bytes, &hits);
+                },
+            );
+        });
+        walker.join()
+    });
+    pb.finish_and_clear();
+    let submodules = walked
+        .map_err(|_| "the history walk crashed".to_string())?
+        .map_err(|e| {
+            format!(
+                "{}: cannot reopen the repository: {e}",
+                display_root(target)
+            )
+        })?;
+    if !submodules.is_empty() {
+        let mut list: Vec<String> = submodules.iter().map(|p| display_path(p)).collect();
+        list.sort();
+        list.truncate(5);
+        warnings.note(format!(
+            "{}: {} submodule path(s) in history not followed ({}); scan them as repositories of their own",
+            display_root(target),
+            submodules.len(),
+            list.join(", ")
+        ));
+    }
+    problems.finish(&display_root(target));
+    Ok(HistoryScan {
+        hits: hits.into_inner().unwrap(),
+        commits: commits.len() as u64,
+        blobs: blobs.load(Ordering::Relaxed),
+        bytes: bytes.load(Ordering::Relaxed),
+    })
+}
+
+fn display_root(target: &GitTarget) -> String {
+    target.shown.clone()
+}
+
+/// Reads one blob and scans it; its findings become [`Hit`]s.
+fn scan_record(
+    repo: &Repository,
+    rec: BlobRecord,
+    scanner: &Scanner<'_>,
+    display_prefix: &str,
+    problems: &Problems<'_>,
+    bytes: &AtomicU64,
+    hits: &Mutex<Vec<Hit>>,
+) {
+    let Ok(odb) = repo.odb() else { return };
+    let max = scanner.opts.max_file_size;
+    match odb.read_header(rec.blob) {
+        Ok((size, _)) if size as u64 > max => {
+            problems.oversize(&rec.path, size as u64, max);
+            return;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            problems.missing(
+                &format!("blob {} ({})", rec.blob, display_path(&rec.path)),
+                &e,
+            );
+            return;
+        }
+    }
+    let obj = match odb.read(rec.blob) {
+        Ok(o) => o,
+        Err(e) => {
+            problems.missing(
+                &format!("blob {} ({})", rec.blob, display_path(&rec.path)),
+                &e,
+            );
+            return;
+        }
+    };
+    let data = obj.data();
+    bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+    let found = scanner.scan_blob_findings(super::Blob {
+        path: format!("{display_prefix}{}", display_path(&rec.path)),
+        data,
+        origin: Origin::WorkingTree,
+    });
+    if found.is_empty() {
+        return;
+    }
+    let mut hits = hits.lock().unwrap();
+    for finding in found {
+        hits.push(Hit {
+            finding,
+            blob: rec.blob,
+            commit: rec.commit,
+            order: rec.order,
+        });
+    }
+}
+
+/// Resolves a revision to a commit, or says clearly which flag named what.
+fn commit_of(repo: &Repository, flag: &str, rev: &str) -> Result<Oid, String> {
+    let obj = repo
+        .revparse_single(rev)
+        .map_err(|e| format!("{flag}: unknown revision '{rev}': {}", e.message()))?;
+    obj.peel_to_commit()
+        .map(|c| c.id())
+        .map_err(|_| format!("{flag}: '{rev}' does not name a commit"))
+}
+
+/// A CI "before" sha for a new branch (`0000000…`): there is nothing to exclude.
+fn is_null_rev(rev: &str) -> bool {
+    rev.len() >= 7 && rev.bytes().all(|b| b == b'0')
+}
+
+/// The commits to walk from (tips) and those whose history is excluded (hides).
+fn select(
+    repo: &Repository,
+    spec: &HistorySpec,
+    warnings: &Warnings,
+) -> Result<(Vec<Oid>, Vec<Oid>), String> {
+    let mut tips = Vec::new();
+    let mut hides = Vec::new();
+    if let Some(range) = &spec.range {
+        let (a, b, symmetric) = if let Some((a, b)) = range.split_once("...") {
+            (a, b, true)
+        } else if let Some((a, b)) = range.split_once("..") {
+            (a, b, false)
+        } else {
+            return Err(format!(
+                "--range: '{range}' is not a range; use BASE..HEAD (e.g. origin/main..HEAD)"
+            ));
+        };
+        let a = if a.is_empty() { "HEAD" } else { a };
+        let b = if b.is_empty() { "HEAD" } else { b };
+        let to = commit_of(repo, "--range", b)?;
+        tips.push(to);
+        if !is_null_rev(a) {
+            let from = commit_of(repo, "--range", a)?;
+            if symmetric {
+                tips.push(from);
+                if let Ok(base) = repo.merge_base(from, to) {
+                    hides.push(base);
+                }
+            } else {
+                hides.push(from);
+            }
+        }
+        return Ok((tips, hides));
+    }
+    if let Some(branch) = &spec.branch {
+        tips.push(commit_of(repo, "--branch", branch)?);
+    } else {
+        tips = all_tips(repo, warnings);
+    }
+    if let Some(since) = &spec.since {
+        hides.push(commit_of(repo, "--since-commit", since)?);
+    }
+    Ok((tips, hides))
+}
+
+/// Every ref (branches, tags, remote-tracking refs, notes, the stash and its older entries)
+/// and HEAD, as commits.
+fn all_tips(repo: &Repository, warnings: &Warnings) -> Vec<Oid> {
+    let mut seen = HashSet::new();
+    let mut tips = Vec::new();
+    let mut add = |oid: Oid, tips: &mut Vec<Oid>| {
+        if seen.insert(oid) {
+            tips.push(oid);
+        }
+    };
+    if let Ok(head) = repo.head() {
+        if let Ok(c) = head.peel_to_commit() {
+            add(c.id(), &mut tips);
+        }
+    }
+    match repo.references() {
+        Ok(refs) => {
+            for r in refs {
+                let Ok(r) = r else { continue };
+                match r.peel(ObjectType::Any) {
+                    // A tag of a tree or blob is rare, and not history.
+                    Ok(obj) => {
+                        if obj.kind() == Some(ObjectType::Commit) {
+                            add(obj.id(), &mut tips);
+                        }
+                    }
+                    Err(e) if e.code() == git2::ErrorCode::NotFound && r.target().is_some() => {
+                        warnings.warn(
+                            &String::from_utf8_lossy(r.name_bytes()),
+                            format!("points to a missing object: {}", e.message()),
+                        )
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        Err(e) => warnings.warn("git history", format!("cannot list refs: {}", e.message())),
+    }
+    // `refs/stash` is the newest stash; the older ones live in its reflog.
+    for oid in stash_log(repo) {
+        add(oid, &mut tips);
+    }
+    tips
+}
+
+/// The commits of `logs/refs/stash`, read as a plain file: libgit2's reflog reader creates a
+/// missing log file, and a scanner must not write to the repository it scans.
+fn stash_log(repo: &Repository) -> Vec<Oid> {
+    let Ok(text) = std::fs::read(repo.commondir().join("logs/refs/stash")) else {
+        return Vec::new();
+    };
+    text.split(|&b| b == b'\n')
+        .filter_map(|line| line.split(|&b| b == b' ').nth(1))
+        .filter_map(|new| std::str::from_utf8(new).ok())
+        .filter_map(|new| Oid::from_str(new).ok())
+        .filter(|oid| !oid.is_zero())
+        .collect()
+}
+
+/// Commits reachable from `tips` and not from `hides`, parents before children.
+fn commit_list(repo: &Repository, tips: &[Oid], hides: &[Oid], warnings: &Warnings) -> Vec<Oid> {
+    let walked = (|| -> Result<Vec<Oid>, git2::Error> {
+        let mut walk = repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        for &t in tips {
+            walk.push(t)?;
+        }
+        for &h in hides {
+            walk.hide(h)?;
+        }
+        walk.collect()
+    })();
+    match walked {
+        Ok(list) => list,
+        Err(e) => {
+            warnings.warn(
+                "git history",
+                format!(
+                    "history walk failed ({}); retrying commit by commit, skipping missing objects",
+                    e.message()
+                ),
+            );
+            manual_commit_list(repo, tips, hides, warnings)
+        }
+    }
+}
+
+/// The slow, forgiving walk for damaged repositories: a missing commit is a warning and its
+/// ancestors that nothing else reaches are not scanned.
+fn manual_commit_list(
+    repo: &Repository,
+    tips: &[Oid],
+    hides: &[Oid],
+    warnings: &Warnings,
+) -> Vec<Oid> {
+    let parents_of = |oid: Oid| -> Option<Vec<Oid>> {
+        repo.find_commit(oid).ok().map(|c| c.parent_ids().collect())
+    };
+    let mut hidden: HashSet<Oid> = HashSet::new();
+    let mut stack: Vec<Oid> = hides.to_vec();
+    while let Some(oid) = stack.pop() {
+        if hidden.insert(oid) {
+            stack.extend(parents_of(oid).unwrap_or_default());
+        }
+    }
+    // Iterative post-order DFS: a commit is emitted after all of its parents.
+    let mut out = Vec::new();
+    let mut done: HashSet<Oid> = hidden;
+    let mut missing = 0usize;
+    for &tip in tips {
+        let mut stack: Vec<(Oid, bool)> = vec![(tip, false)];
+        while let Some((oid, expanded)) = stack.pop() {
+            if expanded {
+                out.push(oid);
+                continue;
+            }
+            if !done.insert(oid) {
+                continue;
+            }
+            match parents_of(oid) {
+                Some(parents) => {
+                    stack.push((oid, true));
+                    for p in parents.into_iter().rev() {
+                        if !done.contains(&p) {
+                            stack.push((p, false));
+                        }
+                    }
+                }
+                None => {
+                    missing += 1;
+                    if missing <= 5 {
+                        warnings.warn(&format!("commit {oid}"), "missing or corrupt; it and the ancestors only it leads to are not scanned");
+                    }
+                }
+            }
+        }
+    }
+    if missing > 5 {
+        warnings.warn(
+            "git history",
+            format!("{} more commits missing or corrupt", missing - 5),
+        );
+    }
+    out
+}
+
+/// The serial half of the history scan: commits and trees to new blobs.
+struct TreeWalk<'a> {
+    repo: &'a Repository,
+    prefix: &'a [u8],
+    problems: &'a Problems<'a>,
+    seen_trees: OidSet,
+    seen_blobs: OidSet,
+    /// Paths of gitlinks (submodules) met, not followed.
+    submodules: HashSet<Vec<u8>>,
+}
+
+const MODE_TREE: i32 = 0o040000;
+const MODE_LINK: i32 = 0o120000;
+const MODE_GITLINK: i32 = 0o160000;
+
+impl<'a> TreeWalk<'a> {
+    fn new(repo: &'a Repository, prefix: &'a [u8], problems: &'a Problems<'a>) -> TreeWalk<'a> {
+        TreeWalk {
+            repo,
+            prefix,
+            problems,
+            seen_trees: OidSet::default(),
+            seen_blobs: OidSet::default(),
+            submodules: HashSet::new(),
+        }
+    }
+
+    /// Walks `commits` (parents first), calling `emit` for each new blob; stops when `emit`
+    /// returns false (the scanners are gone).
+    fn run(&mut self, commits: &[Oid], pb: &ProgressBar, emit: &mut dyn FnMut(BlobRecord) -> bool) {
+        let in_walk: HashSet<Oid> = commits.iter().copied().collect();
+        let mut stop = false;
+        for (order, &oid) in commits.iter().enumerate() {
+            if order % 64 == 0 {
+                pb.set_position(order as u64);
+            }
+            let commit = match self.repo.find_commit(oid) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.problems.missing(&format!("commit {oid}"), &e);
+                    continue;
+                }
+            };
+            let Some(root) = self.root_of(commit.tree_id()) else {
+                continue;
+            };
+            // Parents outside the walk (the base of a range, a shallow boundary): what they
+            // already hold at a path is not new in this commit.
+            let outside: Vec<Oid> = commit
+                .parent_ids()
+                .filter(|p| !in_walk.contains(p))
+                .filter_map(|p| self.repo.find_commit(p).ok())
+                .filter_map(|c| self.root_of(c.tree_id()))
+                .collect();
+            let mut path = Vec::new();
+            let mut sink = |rec: BlobRecord| {
+                if !stop && !emit(rec) {
+                    stop = true;
+                }
+            };
+            self.tree(root, &outside, &mut path, oid, order as u32, &mut sink);
+            if stop {
+                return;
+            }
+        }
+        pb.set_position(commits.len() as u64);
+    }
+
+    /// The tree at the scan root's prefix inside a commit's root tree.
+    fn root_of(&self, tree: Oid) -> Option<Oid> {
+        if self.prefix.is_empty() {
+            return Some(tree);
+        }
+        let t = self.repo.find_tree(tree).ok()?;
+        let e = t.get_path(&super::path_from_bytes(self.prefix)).ok()?;
+        (e.filemode() == MODE_TREE).then(|| e.id())
+    }
+
+    fn tree(
+        &mut self,
+        oid: Oid,
+        outside: &[Oid],
+        path: &mut Vec<u8>,
+        commit: Oid,
+        order: u32,
+        emit: &mut dyn FnMut(BlobRecord),
+    ) {
+        if !self.seen_trees.insert(oid_key(oid)) || outside.contains(&oid) {
+            return;
+        }
+        let tree = match self.repo.find_tree(oid) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = if path.is_empty() {
+                    "/".to_string()
+                } else {
+                    display_path(path)
+                };
+                self.problems.missing(&format!("tree {oid} ({at})"), &e);
+                return;
+            }
+        };
+        let outside_trees: Vec<Tree<'_>> = outside
+            .iter()
+            .filter_map(|o| self.repo.find_tree(*o).ok())
+            .collect();
+        let base = path.len();
+        for entry in tree.iter() {
+            let name = entry.name_bytes();
+            path.truncate(base);
+            if base > 0 {
+                path.push(b'/');
+            }
+            path.extend_from_slice(name);
+            let id = entry.id();
+            match entry.filemode() {
+                MODE_TREE => {
+                    let sub: Vec<Oid> = outside_trees
+                        .iter()
+                        .filter_map(|t| t.get_name_bytes(name))
+                        .filter(|e| e.filemode() == MODE_TREE)
+                        .map(|e| e.id())
+                        .collect();
+                    self.tree(id, &sub, path, commit, order, emit);
+                }
+                MODE_GITLINK => {
+                    self.submodules.insert(path.clone());
+                }
+                // A symlink's blob is its target path, not content.
+                MODE_LINK => {}
+                _ => {
+                    if !self.seen_blobs.insert(oid_key(id)) {
+                        continue;
+                    }
+                    if outside_trees
+                        .iter()
+                        .any(|t| t.get_name_bytes(name).is_some_and(|e| e.id() == id))
+                    {
+                        continue;
+                    }
+                    emit(BlobRecord {
+                        blob: id,
+                        commit,
+                        order,
+                        path: path.clone(),
+                    });
+                }
+            }
+        }
+        path.truncate(base);
+    }
+}
+
+/// Blob ids in HEAD's tree under the scan root (empty without HEAD).
+pub fn head_blobs(target: &GitTarget) -> OidSet {
+    let mut out = OidSet::default();
+    let repo = &target.repo;
+    let Some(tree) = repo.head().ok().and_then(|h| h.peel_to_tree().ok()) else {
+        return out;
+    };
+    let root = if target.prefix.is_empty() {
+        tree
+    } else {
+        match tree
+            .get_path(&super::path_from_bytes(&target.prefix))
+            .ok()
+            .and_then(|e| repo.find_tree(e.id()).ok())
+        {
+            Some(t) => t,
+            None => return out,
+        }
+    };
+    let _ = root.walk(git2::TreeWalkMode::PreOrder, |_, e| {
+        if e.kind() == Some(ObjectType::Blob) {
+            out.insert(oid_key(e.id()));
+        }
+        git2::TreeWalkResult::Ok
+    });
+    out
+}
+
+/// Missing or corrupt objects and oversized blobs: the first few are warned about one by one,
+/// the rest summed up at the end, so a damaged repository does not flood the terminal.
+struct Problems<'a> {
+    warnings: &'a Warnings,
+    missing: AtomicUsize,
+    oversize: Mutex<HashSet<Vec<u8>>>,
+}
+
+const SHOWN_MISSING: usize = 10;
+
+impl<'a> Problems<'a> {
+    fn new(warnings: &'a Warnings) -> Problems<'a> {
+        Problems {
+            warnings,
+            missing: AtomicUsize::new(0),
+            oversize: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn missing(&self, what: &str, e: &git2::Error) {
+        let n = self.missing.fetch_add(1, Ordering::Relaxed) + 1;
+        if n <= SHOWN_MISSING {
+            let why = if e.code() == git2::ErrorCode::NotFound {
+                "missing from the repository; not scanned".to_string()
+            } else {
+                format!("cannot be read ({}); not scanned", e.message())
+            };
+            self.warnings.warn(what, why);
+        }
+    }
+
+    fn oversize(&self, path: &[u8], size: u64, max: u64) {
+        // One warning per path, however many versions of it are too large.
+        if self.oversize.lock().unwrap().insert(path.to_vec()) {
+            self.warnings.warn(
+                &display_path(path),
+                format!(
+                    "skipped in history: a version is {} (larger than --max-file-size {})",
+                    human_size(size),
+                    human_size(max)
+                ),
+            );
+        }
+    }
+
+    fn finish(&self, root: &str) {
+        let n = self.missing.load(Ordering::Relaxed);
+        if n > SHOWN_MISSING {
+            self.warnings.warn(
+                root,
+                format!(
+                    "{} more objects missing or corrupt (partial or damaged clone?); the rest of the history was scanned",
+                    n - SHOWN_MISSING
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Opening a scan target as a git repository, and the small git helpers that history and
+//! staged scanning share: commit attribution, dates, paths.
+
+use crate::finding::CommitInfo;
+use git2::{Oid, Repository};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+/// A scan root that is (inside) a git repository.
+pub struct GitTarget {
+    pub repo: Repository,
+    /// The scan root as the user gave it, for messages.
+    pub shown: String,
+    /// The repository's git directory: worker threads reopen it (a `Repository` is not `Sync`).
+    pub git_dir: PathBuf,
+    /// The scan root is a working tree (not a bare repository or a `.git` directory).
+    pub has_workdir: bool,
+    /// The scan root relative to the working tree (`sub/dir`, no trailing slash), when it is a
+    /// subdirectory: history is limited to that directory and its paths are reported relative
+    /// to it, as the working-tree scan reports them. Empty at the top of the repository.
+    pub prefix: Vec<u8>,
+}
+
+/// Process-wide libgit2 settings for a read-only scanner, applied once:
+/// - repositories owned by another user are read (a scanner runs no hooks or config commands);
+/// - object hashes are not re-verified on every read (a SHA-1 of every blob would cost more than
+///   scanning it; a corrupt object is still reported when it cannot be inflated);
+/// - pack files are mapped in windows of bounded total size, so peak memory does not grow with
+///   the size of the repository.
+pub fn configure_libgit2() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: called once, before any repository is opened by this process.
+        unsafe {
+            let _ = git2::opts::set_verify_owner_validation(false);
+            let _ = git2::opts::set_mwindow_size(32 << 20);
+            let _ = git2::opts::set_mwindow_mapped_limit(256 << 20);
+        }
+    });
+}
+
+/// Opens `path` as a git repository: a working tree (or a directory inside one), a `.git`
+/// directory or a bare repository. `None` when it is none of these.
+pub fn open_target(path: &Path) -> Option<GitTarget> {
+    configure_libgit2();
+    let abs = path.canonicalize().ok()?;
+    if !abs.is_dir() {
+        return None;
+    }
+    let repo = match Repository::open(&abs) {
+        Ok(r) => r,
+        Err(_) => Repository::discover(&abs).ok()?,
+    };
+    let git_dir = repo
+        .path()
+        .canonicalize()
+        .unwrap_or_else(|_| repo.path().to_path_buf());
+    let workdir = repo.workdir().and_then(|w| w.canonicalize().ok());
+    let (has_workdir, prefix) = match workdir {
+        // PATH is the git directory itself (or inside it): scan the repository, not files.
+        _ if abs.starts_with(&git_dir) => (false, Vec::new()),
+        Some(w) => match abs.strip_prefix(&w) {
+            Ok(rel) => (true, path_bytes(rel)),
+            Err(_) => return None,
+        },
+        None => (false, Vec::new()),
+    };
+    Some(GitTarget {
+        repo,
+        shown: path.display().to_string(),
+        git_dir,
+        has_workdir,
+        prefix,
+    })
+}
+
+/// A relative native path as git path bytes (`/`-separated).
+pub fn path_bytes(rel: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        rel.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        rel.to_string_lossy().replace('\\', "/").into_bytes()
+    }
+}
+
+/// A git path for display: non-UTF-8 bytes become U+FFFD.
+pub fn display_path(p: &[u8]) -> String {
+    String::from_utf8_lossy(p).into_owned()
+}
+
+/// Who made `oid`, when, and why; `None` when the commit cannot be read.
+pub fn commit_info(repo: &Repository, oid: Oid) -> Option<CommitInfo> {
+    let c = repo.find_commit(oid).ok()?;
+    let author = c.author();
+    let t = author.when();
+    Some(CommitInfo {
+        sha: oid.to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        date: rfc3339(t.seconds(), t.offset_minutes()),
+        summary: c
+            .summary_bytes()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .unwrap_or_default(),
+    })
+}
+
+/// `2024-05-01T13:45:00+02:00` for a Unix time shown in a time zone `offset_minutes` east of UTC.
+pub fn rfc3339(unix: i64, offset_minutes: i32) -> String {
+    let local = unix + i64::from(offset_minutes) * 60;
+    let days = local.div_euclid(86_400);
+    let secs = local.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let zone = if offset_minutes == 0 {
+        "Z".to_string()
+    } else {
+        let sign = if offset_minutes < 0 { '-' } else { '+' };
+        let off = offset_minutes.unsigned_abs();
+        format!("{sign}{:02}:{:02}", off / 60, off % 60)
+    };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{zone}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// A 128-bit key for an object id: the first 16 bytes of a (uniformly distributed) SHA-1.
+/// Sets of these are half the size of sets of `Oid`, and collisions are out of reach.
+pub fn oid_key(oid: Oid) -> u128 {
+    let b = oid.as_bytes();
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&b[..16]);
+    u128::from_le_bytes(k)
+}
+
+/// A hasher for [`oid_key`]s: they are already uniformly distributed.
+#[derive(Default, Clone, Copy)]
+pub struct OidKeyHasher(u64);
+
+impl std::hash::Hasher for OidKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(b);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
+}
+
+/// A set of object ids (as [`oid_key`]s).
+pub type OidSet = std::collections::HashSet<u128, std::hash::BuildHasherDefault<OidKeyHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000, 60), "2023-11-14T23:13:20+01:00");
+        assert_eq!(rfc3339(1_700_000_000, -330), "2023-11-14T16:43:20-05:30");
+        assert_eq!(rfc3339(951_782_400, 0), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1, 0), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn oid_keys_differ() {
+        let a = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let b = Oid::from_str("1123456789abcdef0123456789abcdef01234567").unwrap();
+        let mut s = OidSet::default();
+        assert!(s.insert(oid_key(a)));
+        assert!(s.insert(oid_key(b)));
+        assert!(!s.insert(oid_key(a)));
+    }
+}

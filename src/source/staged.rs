@@ -1,0 +1,273 @@
+//! `--staged`: what the next commit adds, for pre-commit hooks.
+//!
+//! The index is diffed against HEAD's tree (the empty tree before the first commit) with rename
+//! detection, and only the lines it adds are reported, with their line numbers in the staged
+//! file. Files are read from the index, not the disk, so what is scanned is exactly what will be
+//! committed. During a merge, a line counts only when it is new relative to every parent
+//! (HEAD and each MERGE_HEAD): what the other branch already committed is not this commit's.
+//!
+//! Nothing else is read: no working-tree walk, no history, only the staged blobs.
+
+use super::git_repo::{configure_libgit2, display_path};
+use crate::detect::Engine;
+use crate::diag::Warnings;
+use crate::finding::{Finding, Origin};
+use crate::scan::{sort_findings, ScanOptions, ScanResult, Scanner};
+use git2::{Delta, DiffFindOptions, DiffOptions, Index, Oid, Repository, Tree};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Lines a staged file adds, by new path.
+#[derive(Debug, Default)]
+struct Change {
+    blob: Option<Oid>,
+    /// Binary content: no lines; archives are scanned whole, other binaries skipped.
+    binary: bool,
+    lines: BTreeSet<u32>,
+}
+
+/// Scans what the index adds compared with HEAD. `opts.paths[0]` (default `.`) names the
+/// repository (any directory inside its working tree).
+pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<ScanResult, String> {
+    let start = Instant::now();
+    configure_libgit2();
+    let root = opts
+        .paths
+        .first()
+        .map(|p| p.as_path())
+        .unwrap_or(Path::new("."));
+    let repo = Repository::discover(root).map_err(|_| {
+        let shown = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        format!(
+            "--staged: {} is not inside a git repository (run it from a working tree, e.g. in a pre-commit hook)",
+            shown.display()
+        )
+    })?;
+    if repo.is_bare() {
+        return Err(format!(
+            "--staged: {} is a bare repository: it has no index",
+            root.display()
+        ));
+    }
+    let index = repo
+        .index()
+        .map_err(|e| format!("--staged: cannot read the git index: {}", e.message()))?;
+    let parents = parent_trees(&repo, warnings)?;
+    let changes = staged_changes(&repo, &index, &parents, warnings)?;
+
+    let scanner = Scanner::new(engine, opts, warnings);
+    let mut findings: Vec<Finding> = Vec::new();
+    for (path, change) in &changes {
+        let Some(blob_id) = change.blob else { continue };
+        if change.lines.is_empty() && !change.binary {
+            continue;
+        }
+        let shown = display_path(path);
+        let blob = match repo.find_blob(blob_id) {
+            Ok(b) => b,
+            Err(e) => {
+                warnings.warn(
+                    &shown,
+                    format!("staged content cannot be read: {}", e.message()),
+                );
+                continue;
+            }
+        };
+        if blob.size() as u64 > opts.max_file_size {
+            warnings.warn(
+                &shown,
+                format!(
+                    "skipped: {} is larger than --max-file-size ({})",
+                    super::walk::human_size(blob.size() as u64),
+                    super::walk::human_size(opts.max_file_size)
+                ),
+            );
+            continue;
+        }
+        let found = scanner.scan_blob_findings(super::Blob {
+            path: shown,
+            data: blob.content(),
+            origin: Origin::Staged,
+        });
+        findings.extend(
+            found
+                .into_iter()
+                .filter(|f| change.binary || touches_added_line(f, &change.lines)),
+        );
+    }
+    sort_findings(&mut findings);
+    Ok(ScanResult {
+        findings,
+        files: scanner.stats.files.load(Ordering::Relaxed),
+        bytes: scanner.stats.bytes.load(Ordering::Relaxed),
+        elapsed: start.elapsed(),
+        commits: 0,
+        blobs: 0,
+    })
+}
+
+/// A finding counts when any line its secret spans is an added line (a private key block whose
+/// middle changed is new; one that only moved is not).
+fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
+    let first = f.line as u32;
+    let span = if f.has_tag(crate::finding::Tag::Base64) {
+        0
+    } else {
+        f.secret.as_ref().map_or(0, |s| {
+            s.expose().bytes().filter(|&b| b == b'\n').count() as u32
+        })
+    };
+    added.range(first..=first + span).next().is_some()
+}
+
+/// HEAD's tree (none before the first commit), then each MERGE_HEAD's during a merge.
+fn parent_trees<'r>(
+    repo: &'r Repository,
+    warnings: &Warnings,
+) -> Result<Vec<Option<Tree<'r>>>, String> {
+    let head =
+        match repo.head() {
+            Ok(h) => Some(h.peel_to_tree().map_err(|e| {
+                format!("--staged: HEAD does not point to a commit: {}", e.message())
+            })?),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) =>
+            {
+                None
+            }
+            Err(e) => return Err(format!("--staged: cannot read HEAD: {}", e.message())),
+        };
+    let mut trees = vec![head];
+    if let Ok(text) = std::fs::read_to_string(repo.path().join("MERGE_HEAD")) {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match Oid::from_str(line)
+                .ok()
+                .and_then(|o| repo.find_commit(o).ok())
+                .and_then(|c| c.tree().ok())
+            {
+                Some(t) => trees.push(Some(t)),
+                None => warnings.warn(
+                    "MERGE_HEAD",
+                    format!("{line} is not a readable commit; lines are compared with HEAD only"),
+                ),
+            }
+        }
+    }
+    Ok(trees)
+}
+
+/// For each staged file, the lines that are new relative to every parent tree.
+fn staged_changes(
+    repo: &Repository,
+    index: &Index,
+    parents: &[Option<Tree<'_>>],
+    warnings: &Warnings,
+) -> Result<Vec<(Vec<u8>, Change)>, String> {
+    let mut merged: Option<HashMap<Vec<u8>, Change>> = None;
+    let mut conflicted = 0usize;
+    for parent in parents {
+        let mut changes = diff_against(repo, index, parent.as_ref(), &mut conflicted)?;
+        merged = Some(match merged {
+            None => changes,
+            Some(mut acc) => {
+                // Keep only what is new relative to this parent too.
+                acc.retain(|path, c| match changes.remove(path) {
+                    Some(other) => {
+                        c.lines = c.lines.intersection(&other.lines).copied().collect();
+                        c.binary &= other.binary;
+                        !c.lines.is_empty() || c.binary
+                    }
+                    None => false,
+                });
+                acc
+            }
+        });
+    }
+    if conflicted > 0 {
+        warnings.note(format!(
+            "{} conflicted file(s) in the index are not scanned until the conflict is resolved and staged",
+            conflicted / parents.len().max(1)
+        ));
+    }
+    let mut out: Vec<(Vec<u8>, Change)> = merged.unwrap_or_default().into_iter().collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn diff_against(
+    repo: &Repository,
+    index: &Index,
+    tree: Option<&Tree<'_>>,
+    conflicted: &mut usize,
+) -> Result<HashMap<Vec<u8>, Change>, String> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0)
+        .interhunk_lines(0)
+        .ignore_submodules(true);
+    let mut diff = repo
+        .diff_tree_to_index(tree, Some(index), Some(&mut opts))
+        .map_err(|e| {
+            format!(
+                "--staged: cannot diff the index against HEAD: {}",
+                e.message()
+            )
+        })?;
+    // A renamed file is not new content: only its edits count.
+    let mut find = DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))
+        .map_err(|e| format!("--staged: rename detection failed: {}", e.message()))?;
+    let changes: RefCell<HashMap<Vec<u8>, Change>> = RefCell::new(HashMap::new());
+    let wanted = |s: Delta| {
+        matches!(
+            s,
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+        )
+    };
+    diff.foreach(
+        &mut |delta, _| {
+            if delta.status() == Delta::Conflicted {
+                *conflicted += 1;
+            }
+            if wanted(delta.status()) {
+                if let Some(p) = delta.new_file().path_bytes() {
+                    let mut changes = changes.borrow_mut();
+                    let c = changes.entry(p.to_vec()).or_default();
+                    c.blob = Some(delta.new_file().id());
+                    c.binary = delta.flags().is_binary();
+                }
+            }
+            true
+        },
+        Some(&mut |delta, _| {
+            if let Some(p) = delta.new_file().path_bytes() {
+                if let Some(c) = changes.borrow_mut().get_mut(p) {
+                    c.binary = true;
+                }
+            }
+            true
+        }),
+        None,
+        Some(&mut |delta, _, line| {
+            if line.origin() == '+' && wanted(delta.status()) {
+                if let (Some(p), Some(n)) = (delta.new_file().path_bytes(), line.new_lineno()) {
+                    changes
+                        .borrow_mut()
+                        .entry(p.to_vec())
+                        .or_default()
+                        .lines
+                        .insert(n);
+                }
+            }
+            true
+        }),
+    )
+    .map_err(|e| format!("--staged: reading the staged changes: {}", e.message()))?;
+    Ok(changes.into_inner())
+}
