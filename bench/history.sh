@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Full-history and pre-commit (staged) scans, keyhound vs gitleaks vs kingfisher, side by side.
+#
+# Usage: bench/history.sh [BARE_REPO]   (default: a bare hugo mirror, /work/.mirror/gohugoio+hugo/repo,
+#        fetched with `git clone --mirror https://github.com/gohugoio/hugo` or the agent `fetch` tool)
+# Needs: target/release/keyhound (cargo build --release) and .peers/bin/{gitleaks,kingfisher}
+#        (../shared/peers/install.sh .peers). RUNS=N sets the runs per tool (default 3).
+# Runs are interleaved (tool A, B, C, A, B, C, ...) so that load on the machine hits all alike.
+# Prints median wall time and peak RSS per tool, and the ratios keyhound / peer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="${1:-/work/.mirror/gohugoio+hugo/repo}"
+runs="${RUNS:-3}"
+kh="$PWD/target/release/keyhound"
+gl="$PWD/.peers/bin/gitleaks"
+kf="$PWD/.peers/bin/kingfisher"
+work="$PWD/bench/work"
+mkdir -p "$work"
+results="$work/history-times.txt"
+: >"$results"
+
+# measure NAME CMD...: one run; appends "NAME seconds max_rss_kib" to $results.
+measure() {
+  local name="$1"
+  shift
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/$name.stderr" || true
+  echo "$name $(cat "$work/time.txt" | tail -1)" | tee -a "$results"
+}
+
+echo "== full history of $repo ($(git -C "$repo" rev-list --all | wc -l) commits, $(nproc) cores)"
+for i in $(seq "$runs"); do
+  measure keyhound-history "$kh" scan "$repo" -q --format json -o "$work/kh.json"
+  measure gitleaks-history "$gl" git "$repo" --no-banner --log-level error -f json -r "$work/gl.json"
+  measure kingfisher-history "$kf" scan "$repo" --git-history full --no-validate --no-update-check -q -f json -o "$work/kf.json"
+done
+
+# A working clone sharing the mirror's objects, with a one-file change staged.
+clone="$work/hugo-clone"
+if [ ! -d "$clone" ]; then
+  git clone -q --shared --no-checkout "$repo" "$clone"
+  git -C "$clone" read-tree HEAD
+fi
+git -C "$clone" reset -q
+file="$(git -C "$clone" ls-files | grep -m1 -E '\.go$')"
+blob="$( (git -C "$clone" cat-file blob "HEAD:$file"; echo "// a staged change") | git -C "$clone" hash-object -w --stdin)"
+git -C "$clone" update-index --cacheinfo "100644,$blob,$file"
+echo "== staged: one changed file ($file) in a clone of $repo"
+for i in $(seq $((runs * 5))); do
+  measure keyhound-staged sh -c "cd '$clone' && '$kh' scan --staged -q"
+  measure gitleaks-staged sh -c "cd '$clone' && '$gl' git --pre-commit --staged --no-banner --log-level error ."
+done
+
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, secs, rss = line.split()
+    rows.setdefault(name, []).append((float(secs), int(rss)))
+med = {n: (statistics.median(s for s, _ in v), max(r for _, r in v) / 1024) for n, v in rows.items()}
+print(f"\n{'tool':<22}{'median s':>10}{'peak MiB':>10}  runs")
+for n, (s, m) in med.items():
+    print(f"{n:<22}{s:>10.3f}{m:>10.0f}  {len(rows[n])}")
+def ratio(a, b):
+    if a in med and b in med:
+        print(f"{a} / {b}: wall {med[a][0] / med[b][0]:.2f}x, peak RSS {med[a][1] / med[b][1]:.2f}x")
+print()
+ratio("keyhound-history", "gitleaks-history")
+ratio("keyhound-history", "kingfisher-history")
+ratio("keyhound-staged", "gitleaks-staged")
+PY
