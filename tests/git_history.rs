@@ -428,9 +428,7 @@ fn submodules_big_blobs_and_non_utf8_paths() {
         ],
     );
     git(d, &["commit", "-q", "-m", "submodule"]);
-    for f in ["big.py"] {
-        std::fs::remove_file(d.join(f)).unwrap();
-    }
+    std::fs::remove_file(d.join("big.py")).unwrap();
     std::fs::remove_file(d.join(&odd)).unwrap();
     commit_all(d, "remove");
 

@@ -26,7 +26,10 @@ pub fn attribute(
 ) {
     // Findings without a secret (e.g. a browser SDK client) are about the current files, not
     // about keys that history leaks.
-    let hits: Vec<Hit> = hits.into_iter().filter(|h| h.finding.secret.is_some()).collect();
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| h.finding.secret.is_some())
+        .collect();
     // Secrets that are still present: in the working tree, or in a blob of HEAD's tree.
     let mut present: HashSet<&Secret> = HashSet::new();
     if wt_scanned {
