@@ -58,7 +58,9 @@ pub fn env_files_added(repo_dir: &Path) -> Result<Vec<Added>, git2::Error> {
                             continue;
                         }
                         first.insert(path.clone(), out.len());
-                        let commit = info.get_or_insert_with(|| commit_info(&commit)).clone();
+                        let commit = info
+                            .get_or_insert_with(|| crate::source::git_repo::info_of(&commit))
+                            .clone();
                         out.push(Added { path, commit });
                     }
                     _ => {}
@@ -74,58 +76,4 @@ fn may_be_dotenv(name: &[u8]) -> bool {
     name.len() >= 4
         && (name[..4].eq_ignore_ascii_case(b".env")
             || name[name.len() - 4..].eq_ignore_ascii_case(b".env"))
-}
-
-/// Author, date and summary of a commit.
-pub fn commit_info(c: &git2::Commit<'_>) -> CommitInfo {
-    let a = c.author();
-    let t = a.when();
-    CommitInfo {
-        sha: c.id().to_string(),
-        author: String::from_utf8_lossy(a.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
-        date: rfc3339(t.seconds(), t.offset_minutes()),
-        summary: c
-            .summary_bytes()
-            .map(|s| String::from_utf8_lossy(s).into_owned())
-            .unwrap_or_default(),
-    }
-}
-
-/// `2026-11-23T13:45:00+01:00` for a Unix time and a UTC offset in minutes.
-pub fn rfc3339(secs: i64, offset_min: i32) -> String {
-    let local = secs + offset_min as i64 * 60;
-    let (days, rem) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let sign = if offset_min < 0 { '-' } else { '+' };
-    let off = offset_min.unsigned_abs();
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        off / 60,
-        off % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc3339;
-
-    #[test]
-    fn dates() {
-        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00+00:00");
-        assert_eq!(rfc3339(1_795_000_000, 60), "2026-11-18T12:06:40+01:00");
-        assert_eq!(rfc3339(951_782_400, -300), "2000-02-28T19:00:00-05:00");
-    }
 }

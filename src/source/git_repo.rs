@@ -97,11 +97,15 @@ pub fn display_path(p: &[u8]) -> String {
 
 /// Who made `oid`, when, and why; `None` when the commit cannot be read.
 pub fn commit_info(repo: &Repository, oid: Oid) -> Option<CommitInfo> {
-    let c = repo.find_commit(oid).ok()?;
+    Some(info_of(&repo.find_commit(oid).ok()?))
+}
+
+/// Author, date and summary of a commit.
+pub fn info_of(c: &git2::Commit<'_>) -> CommitInfo {
     let author = c.author();
     let t = author.when();
-    Some(CommitInfo {
-        sha: oid.to_string(),
+    CommitInfo {
+        sha: c.id().to_string(),
         author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         date: rfc3339(t.seconds(), t.offset_minutes()),
@@ -109,7 +113,7 @@ pub fn commit_info(repo: &Repository, oid: Oid) -> Option<CommitInfo> {
             .summary_bytes()
             .map(|s| String::from_utf8_lossy(s).into_owned())
             .unwrap_or_default(),
-    })
+    }
 }
 
 /// `2024-05-01T13:45:00+02:00` for a Unix time shown in a time zone `offset_minutes` east of UTC.
