@@ -520,3 +520,41 @@ fn strict_turns_warnings_into_exit_2() {
     std::fs::remove_file(dir.path().join("cut.zip")).unwrap();
     assert_eq!(scan(dir.path(), &["--strict"]).code, 1);
 }
+
+/// A repository whose index file is garbage: the working tree and history are still scanned,
+/// with one warning; `--staged`, which needs the index, is an error (exit 2) that says why.
+#[test]
+fn corrupt_index() {
+    let dir = tree("corrupt-index");
+    common::git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(
+        dir.path(),
+        "committed.py",
+        format!("KEY = \"{}\"\n", openai_key("corrupt-index-committed")),
+    );
+    common::commit_all(dir.path(), "add a key");
+    std::fs::write(
+        dir.path().join(".git/index"),
+        b"DIRC\x00\x00\x00\x02garbage",
+    )
+    .unwrap();
+
+    let out = scan(dir.path(), &[]);
+    out.assert_found_beside(1);
+    assert!(
+        out.key_paths().iter().any(|p| p == "committed.py"),
+        "{:?}",
+        out.key_paths()
+    );
+
+    let staged = keyhound()
+        .current_dir(dir.path())
+        .timeout(TIMEOUT)
+        .args(["scan", "--staged"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&staged.stderr);
+    assert_eq!(staged.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("index"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
