@@ -36,8 +36,9 @@ pub fn configure_libgit2() {
             let _ = git2::opts::set_verify_owner_validation(false);
             let _ = git2::opts::set_mwindow_size(32 << 20);
             let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
-            // Parsed trees and commits are read once each: a small object cache is enough.
-            let _ = git2::opts::set_cache_max_size(32 << 20);
+            // Parsed trees and commits are read once each, so caching them buys nothing; the cache
+            // is per repository handle (the walker's and one per worker), so keep it small.
+            let _ = git2::opts::set_cache_max_size(4 << 20);
         }
     });
 }
