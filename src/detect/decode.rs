@@ -10,8 +10,21 @@ const MIN_RUN: usize = 24;
 /// Longest run decoded (a base64 `.env` file fits; images in data: URIs are skipped anyway).
 const MAX_RUN: usize = 1 << 20;
 
+/// Base64 alphabet bytes (standard and URL-safe), as a table: this loop sees every byte of
+/// every blob, and a lookup beats the comparisons.
+static B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
+        b += 1;
+    }
+    t
+};
+
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+    B64[b as usize]
 }
 
 /// Maximal runs of base64 characters (standard or URL-safe, `=` padding allowed at the end) of

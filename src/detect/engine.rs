@@ -126,6 +126,9 @@ impl Engine {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // A DFA: the fastest search, and with a few hundred short keywords it is
+                    // small (the automatic choice picks an NFA past 100 patterns).
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&keywords)
                     .map_err(|e| format!("keyword prefilter: {e}"))?,
             )
