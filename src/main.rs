@@ -61,7 +61,7 @@ fn scan_and_suppress(
         threads: args.threads,
         archives: !args.no_archives,
         inline_allow: !args.no_inline_allow,
-        dotenv_history: !args.no_history && !args.staged,
+        env_history: Vec::new(),
     };
     let mut result = if args.staged {
         keyhound::source::staged::run(&engine, &opts, warnings)?

@@ -26,8 +26,9 @@ pub struct ScanOptions {
     pub archives: bool,
     /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
     pub inline_allow: bool,
-    /// Look through git history for env files any commit added (`dotenv-tracked`).
-    pub dotenv_history: bool,
+    /// Per path in `paths`: env files git history added (`dotenv-tracked`), as the history walk
+    /// found them (`scan::git`); empty when history is not scanned.
+    pub env_history: Vec<Vec<context::dotenv_history::Added>>,
 }
 
 impl Default for ScanOptions {
@@ -40,7 +41,7 @@ impl Default for ScanOptions {
             threads: 0,
             archives: true,
             inline_allow: true,
-            dotenv_history: true,
+            env_history: Vec::new(),
         }
     }
 }
@@ -242,7 +243,6 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         threads,
     };
     let multi = opts.paths.len() > 1;
-    let history = context::hygiene::HistoryJob::spawn(&opts.paths, opts.dotenv_history);
     let mut env_files: Vec<(String, Vec<PathBuf>)> = Vec::new();
     for root in &opts.paths {
         let tracked = crate::source::tracked_files(root);
@@ -271,15 +271,17 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         .paths
         .iter()
         .zip(&env_files)
+        .enumerate()
         .map(
-            |(root, (prefix, env_files))| context::hygiene::RootEnvFiles {
+            |(i, (root, (prefix, env_files)))| context::hygiene::RootEnvFiles {
                 root,
                 prefix,
                 env_files,
+                env_history: opts.env_history.get(i).map_or(&[], Vec::as_slice),
             },
         )
         .collect();
-    let hygiene = context::hygiene::check(&roots, history, &findings, warnings);
+    let hygiene = context::hygiene::check(&roots, &findings);
     findings.extend(hygiene);
     sort_findings(&mut findings);
     Ok(ScanResult {

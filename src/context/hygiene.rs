@@ -9,62 +9,15 @@
 //! only rule set.
 
 use super::checks::{self, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
-use super::dotenv_history::{self, Added};
+use super::dotenv_history::Added;
 use super::file_class;
-use crate::diag::Warnings;
 use crate::finding::{Finding, Origin, Tag};
 use crate::rules::Severity;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
-use std::thread::JoinHandle;
 
 const EXCLUDE_ONLY: &str = "ignored only by this machine's .git/info/exclude or global excludes file, not by a shared .gitignore";
-
-type HistoryThread = JoinHandle<Result<Vec<Added>, String>>;
-
-/// The history part of `dotenv-tracked`, run on its own thread while the working tree is
-/// scanned (it reads only tree entry names, never blobs).
-pub struct HistoryJob {
-    jobs: Vec<Option<HistoryThread>>,
-}
-
-impl HistoryJob {
-    /// Starts one history job per root that is inside a git repository (`enabled` false: none).
-    pub fn spawn(roots: &[PathBuf], enabled: bool) -> HistoryJob {
-        let jobs = roots
-            .iter()
-            .map(|root| {
-                let dir = scan_dir(root);
-                (enabled && git2::Repository::discover(&dir).is_ok()).then(|| {
-                    std::thread::spawn(move || {
-                        dotenv_history::env_files_added(&dir).map_err(|e| e.message().to_string())
-                    })
-                })
-            })
-            .collect();
-        HistoryJob { jobs }
-    }
-
-    fn take(&mut self, i: usize, warnings: &Warnings, root: &Path) -> Vec<Added> {
-        match self
-            .jobs
-            .get_mut(i)
-            .and_then(Option::take)
-            .map(JoinHandle::join)
-        {
-            Some(Ok(Ok(list))) => list,
-            Some(Ok(Err(e))) => {
-                warnings.warn(
-                    &root.display().to_string(),
-                    format!("cannot read git history for env files: {e}"),
-                );
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
-}
 
 /// The directory a root stands for (its parent when the root is a file).
 fn scan_dir(root: &Path) -> PathBuf {
@@ -84,16 +37,14 @@ pub struct RootEnvFiles<'a> {
     /// Prefix of reported paths (`root/` when several roots are scanned).
     pub prefix: &'a str,
     pub env_files: &'a [PathBuf],
+    /// Env files that git history added (from the history walk; empty when history is not
+    /// scanned), repository-relative, with the commit that added each.
+    pub env_history: &'a [Added],
 }
 
 /// Runs every hygiene check for every root. `findings` are the key findings so far (a key
 /// inside an env file raises the env file's severity).
-pub fn check(
-    roots: &[RootEnvFiles<'_>],
-    mut history: HistoryJob,
-    findings: &[Finding],
-    warnings: &Warnings,
-) -> Vec<Finding> {
+pub fn check(roots: &[RootEnvFiles<'_>], findings: &[Finding]) -> Vec<Finding> {
     let with_keys: HashMap<&str, usize> =
         findings
             .iter()
@@ -103,10 +54,9 @@ pub fn check(
                 m
             });
     let mut out = Vec::new();
-    for (i, r) in roots.iter().enumerate() {
-        let added = history.take(i, warnings, r.root);
+    for r in roots {
         let mut ctx = RootCheck::new(r, &with_keys);
-        ctx.run(r.env_files, added);
+        ctx.run(r.env_files, r.env_history.to_vec());
         out.extend(ctx.out);
     }
     out

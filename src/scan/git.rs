@@ -79,29 +79,16 @@ pub fn run(
             None => wt_paths.push(p.clone()),
         }
     }
-    let mut result = if wt_paths.is_empty() {
-        ScanResult {
-            findings: Vec::new(),
-            files: 0,
-            bytes: 0,
-            elapsed: start.elapsed(),
-            commits: 0,
-            blobs: 0,
-        }
-    } else {
-        let wt_opts = ScanOptions {
-            paths: wt_paths.clone(),
-            ..opts.clone()
-        };
-        super::run(engine, &wt_opts, warnings)?
-    };
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
         opts.threads
     };
+    // History first: its walk also collects the env files any commit added, which the
+    // working-tree scan's hygiene checks need (one walk of the history, not two).
     let scanner = Scanner::new(engine, opts, warnings);
     let multi = opts.paths.len() > 1;
+    let mut scans = Vec::with_capacity(targets.len());
     for (root, target) in &targets {
         let display_prefix = if multi {
             format!("{}/", root.display().to_string().trim_end_matches('/'))
@@ -116,6 +103,36 @@ pub fn run(
             threads,
             git.progress,
         )?;
+        scans.push((display_prefix, scan));
+    }
+    let mut result = if wt_paths.is_empty() {
+        ScanResult {
+            findings: Vec::new(),
+            files: 0,
+            bytes: 0,
+            elapsed: start.elapsed(),
+            commits: 0,
+            blobs: 0,
+        }
+    } else {
+        let env_history = wt_paths
+            .iter()
+            .map(|p| {
+                targets
+                    .iter()
+                    .position(|(root, _)| root == p)
+                    .map(|i| std::mem::take(&mut scans[i].1.env_files))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let wt_opts = ScanOptions {
+            paths: wt_paths.clone(),
+            env_history,
+            ..opts.clone()
+        };
+        super::run(engine, &wt_opts, warnings)?
+    };
+    for ((root, target), (display_prefix, scan)) in targets.iter().zip(scans) {
         result.commits += scan.commits;
         result.blobs += scan.blobs;
         result.bytes += scan.bytes;

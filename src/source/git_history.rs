@@ -17,6 +17,8 @@
 
 use super::git_repo::{display_path, oid_key, GitTarget, OidSet};
 use super::walk::human_size;
+use crate::context::dotenv_history::{may_be_dotenv, Added};
+use crate::context::file_class::is_dotenv;
 use crate::diag::Warnings;
 use crate::finding::{Finding, Origin};
 use crate::scan::Scanner;
@@ -69,6 +71,10 @@ pub struct Hit {
 #[derive(Debug, Default)]
 pub struct HistoryScan {
     pub hits: Vec<Hit>,
+    /// Env files (`.env`, `*.env`, ...) any walked commit held, repository-relative, with the
+    /// oldest such commit: the walk reads every tree anyway, so the `dotenv-tracked` check gets
+    /// them here instead of walking the history a second time.
+    pub env_files: Vec<Added>,
     pub commits: u64,
     pub blobs: u64,
     pub bytes: u64,
@@ -124,7 +130,7 @@ pub fn scan(
             let mut walk = TreeWalk::new(&repo, prefix, &problems);
             walk.run(&commits, &pb, &mut |rec| tx.send(rec).is_ok());
             drop(tx);
-            Ok::<_, String>(walk.submodules)
+            Ok::<_, String>((walk.submodules, walk.env_files))
         });
         pool.install(|| {
             rx.into_iter().par_bridge().for_each_init(
@@ -142,7 +148,7 @@ pub fn scan(
         walker.join()
     });
     pb.finish_and_clear();
-    let submodules = walked
+    let (submodules, env_files) = walked
         .map_err(|_| "the history walk crashed".to_string())?
         .map_err(|e| {
             format!(
@@ -162,8 +168,23 @@ pub fn scan(
         ));
     }
     problems.finish(&display_root(target));
+    let env_files = env_files
+        .into_iter()
+        .filter_map(|(path, commit)| {
+            let mut repo_path = prefix.clone();
+            if !repo_path.is_empty() {
+                repo_path.push(b'/');
+            }
+            repo_path.extend_from_slice(&path);
+            Some(Added {
+                path: String::from_utf8_lossy(&repo_path).into_owned(),
+                commit: super::git_repo::commit_info(repo, commit)?,
+            })
+        })
+        .collect();
     Ok(HistoryScan {
         hits: hits.into_inner().unwrap(),
+        env_files,
         commits: commits.len() as u64,
         blobs: blobs.load(Ordering::Relaxed),
         bytes: bytes.load(Ordering::Relaxed),
@@ -447,6 +468,9 @@ struct TreeWalk<'a> {
     seen_blobs: OidSet,
     /// Paths of gitlinks (submodules) met, not followed.
     submodules: HashSet<Vec<u8>>,
+    /// Env file paths met (below the scan root) with the first commit that held each.
+    env_files: Vec<(Vec<u8>, Oid)>,
+    env_seen: HashSet<Vec<u8>>,
 }
 
 const MODE_TREE: i32 = 0o040000;
@@ -462,6 +486,8 @@ impl<'a> TreeWalk<'a> {
             seen_trees: OidSet::default(),
             seen_blobs: OidSet::default(),
             submodules: HashSet::new(),
+            env_files: Vec::new(),
+            env_seen: HashSet::new(),
         }
     }
 
@@ -569,6 +595,13 @@ impl<'a> TreeWalk<'a> {
                 // A symlink's blob is its target path, not content.
                 MODE_LINK => {}
                 _ => {
+                    if may_be_dotenv(name)
+                        && is_dotenv(&String::from_utf8_lossy(path))
+                        && !self.env_seen.contains(path.as_slice())
+                    {
+                        self.env_seen.insert(path.clone());
+                        self.env_files.push((path.clone(), commit));
+                    }
                     if !self.seen_blobs.insert(oid_key(id)) {
                         continue;
                     }
