@@ -265,7 +265,7 @@ fn browser_sdk_client_without_any_key_is_high_and_shows_in_sarif() {
     assert_eq!(code, 1);
     assert_eq!(findings(&r).len(), 1, "{r:#}");
     let f = at(&r, "browser-sdk-client", "src/chat.ts");
-    assert_eq!(f["severity"], "high");
+    assert_eq!(f["severity"], "critical");
     assert_eq!(f["line"], 3);
 
     let out = keyhound()

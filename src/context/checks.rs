@@ -57,8 +57,8 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: BROWSER_SDK_CLIENT,
         name: "AI SDK client running in the browser",
-        severity: Severity::High,
-        description: "`dangerouslyAllowBrowser: true` (OpenAI and Anthropic JS SDKs): whatever key the client gets ships to every visitor. Critical when a key or a public env variable is next to it, or in build output.",
+        severity: Severity::Critical,
+        description: "`dangerouslyAllowBrowser: true` (OpenAI and Anthropic JS SDKs): whatever key the client gets ships to every visitor. The message says when a key or a public env variable is next to it, or when it is in build output.",
         remediation: "Move the API call to a backend route that holds the key, and have the browser call that route; rotate any key that was shipped.",
     },
 ];
