@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "keyhound",
     version,
     about = "Find leaked API keys (OpenAI, Anthropic and other AI providers, cloud and SaaS tokens) before and after they leave your laptop",
-    after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      scan a directory\n  keyhound scan . --format sarif -o keyhound.sarif\n  keyhound rules                       list the built-in rules"
+    after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      working tree and, in a git repository, its whole history\n  keyhound scan . --verify             also check which found keys are still live\n  keyhound scan --staged               what the next commit adds (pre-commit)\n  keyhound scan --range main..HEAD --format sarif -o keyhound.sarif\n  keyhound doctor                      why OPENAI_API_KEY stopped working\n  keyhound rules                       list the built-in rules"
 )]
 pub struct Cli {
     #[command(subcommand)]
