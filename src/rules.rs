@@ -131,11 +131,6 @@ impl Rule {
         self.window.unwrap_or(DEFAULT_WINDOW)
     }
 
-    /// "OpenAI project API key" — the name, used in messages.
-    pub fn display_name(&self) -> &str {
-        &self.name
-    }
-
     /// Checks the rule on its own (the regex is compiled by the engine, which reports its errors).
     pub fn validate(&self) -> Result<(), String> {
         let id_ok = !self.id.is_empty()

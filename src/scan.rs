@@ -46,12 +46,22 @@ impl Default for ScanOptions {
     }
 }
 
+impl ScanOptions {
+    /// Worker threads: `threads`, or one per core when it is 0.
+    pub fn worker_threads(&self) -> usize {
+        if self.threads == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            self.threads
+        }
+    }
+}
+
 /// What a scan measured, for the summary line and benchmarks.
 #[derive(Debug, Default)]
 pub struct Stats {
     pub files: AtomicU64,
     pub bytes: AtomicU64,
-    pub skipped_binary: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -149,7 +159,6 @@ impl<'a> Scanner<'a> {
             }
         }
         if source::is_binary(blob.data) {
-            self.stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
             return;
         }
         self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -231,11 +240,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         }
     }
     let scanner = Scanner::new(engine, opts, warnings);
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads = opts.worker_threads();
     let walk_opts = walk::WalkOptions {
         follow: opts.follow,
         no_ignore: opts.no_ignore,

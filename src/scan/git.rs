@@ -79,11 +79,7 @@ pub fn run(
             None => wt_paths.push(p.clone()),
         }
     }
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads = opts.worker_threads();
     // History first: its walk also collects the env files any commit added, which the
     // working-tree scan's hygiene checks need (one walk of the history, not two).
     let scanner = Scanner::new(engine, opts, warnings);
