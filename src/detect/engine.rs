@@ -1,8 +1,8 @@
 //! The matcher: Aho-Corasick keyword prefilter, then windowed regex search per triggered rule.
 
+use super::keywords::Keywords;
 use super::{checksum, decode, entropy, filters, Match};
 use crate::rules::{Rule, DEFAULT_LOOKBEHIND};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::{meta, util::syntax, Input};
 use std::sync::OnceLock;
 
@@ -36,7 +36,7 @@ pub struct Engine {
     rules: Vec<Rule>,
     /// Compiled lazily: a pre-commit scan of one small file compiles only the rules it triggers.
     compiled: Vec<OnceLock<Compiled>>,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Keywords>,
     /// Keyword pattern index -> rules that use that keyword.
     keyword_rules: Vec<Vec<usize>>,
     /// Rules with no keywords: run over the whole blob.
@@ -122,16 +122,7 @@ impl Engine {
         let prefilter = if keywords.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    // A DFA: the fastest search, and with a few hundred short keywords it is
-                    // small (the automatic choice picks an NFA past 100 patterns).
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&keywords)
-                    .map_err(|e| format!("keyword prefilter: {e}"))?,
-            )
+            Some(Keywords::new(&keywords)?)
         };
         let compiled = rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Engine {
@@ -201,14 +192,14 @@ impl Engine {
         let mut out = Vec::new();
         let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
         if let Some(ac) = &self.prefilter {
-            for hit in ac.find_overlapping_iter(hay) {
-                for &r in &self.keyword_rules[hit.pattern().as_usize()] {
+            for hit in ac.find_all(hay) {
+                for &r in &self.keyword_rules[hit.pattern] {
                     let rule = &self.rules[r];
                     if rule.generic && !hints.generic {
                         continue;
                     }
-                    let ws = hit.start().saturating_sub(DEFAULT_LOOKBEHIND);
-                    let we = (hit.end() + rule.window()).min(hay.len());
+                    let ws = hit.start.saturating_sub(DEFAULT_LOOKBEHIND);
+                    let we = (hit.end + rule.window()).min(hay.len());
                     match &mut open[r] {
                         Some((s, e)) if ws <= *e && we >= *s => {
                             *s = (*s).min(ws);

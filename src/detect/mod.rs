@@ -10,6 +10,7 @@ pub mod decode;
 pub mod engine;
 pub mod entropy;
 pub mod filters;
+pub mod keywords;
 
 pub use engine::{Engine, ScanHints};
 
