@@ -96,15 +96,16 @@ fn check_syntax(rule: &Rule) -> Result<(), String> {
 }
 
 impl Engine {
-    /// Builds the engine. Regex syntax is checked for every rule now; compilation happens the
-    /// first time a rule is needed (see [`Engine::compile_all`]).
+    /// Builds the engine. Each rule's regex is parsed and compiled the first time a blob needs
+    /// it, so a pre-commit scan of one file pays for the rules it triggers only. Rules that
+    /// nothing has vouched for yet (user rules) go through [`Engine::compile_all`] first; the
+    /// built-in ones through the tests.
     pub fn new(rules: Vec<Rule>) -> Result<Engine, String> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             rule.validate()?;
-            check_syntax(rule)?;
             if rule.keywords.is_empty() {
                 always.push(i);
             }
@@ -134,10 +135,13 @@ impl Engine {
         })
     }
 
-    /// Compiles every rule now, reporting the first error. Used for user rules (so a bad rule is
-    /// an error at start-up, not in the middle of a scan) and by tests for the built-in ones.
+    /// Checks and compiles every rule now, reporting the first error: a syntax error, a regex
+    /// that can match the empty string or has no capture group. Used for user rules (so a bad
+    /// rule is an error at start-up, not in the middle of a scan) and by tests for the built-in
+    /// ones.
     pub fn compile_all(&self) -> Result<(), String> {
         for (i, rule) in self.rules.iter().enumerate() {
+            check_syntax(rule)?;
             if self.compiled[i].get().is_none() {
                 let c = compile(rule)?;
                 let _ = self.compiled[i].set(c);
@@ -345,10 +349,11 @@ mod tests {
     fn rejects_empty_matching_and_groupless_rules() {
         let mut r = builtin_rules().remove(0);
         r.regex = "(a*)".into();
-        let err = Engine::new(vec![r.clone()]).err().unwrap();
+        let checked = |r: Rule| Engine::new(vec![r]).and_then(|e| e.compile_all()).err();
+        let err = checked(r.clone()).unwrap();
         assert!(err.contains("empty string"), "{err}");
         r.regex = "abc".into();
-        let err = Engine::new(vec![r]).err().unwrap();
+        let err = checked(r).unwrap();
         assert!(err.contains("capture group"), "{err}");
     }
 
