@@ -98,87 +98,73 @@ fn openai_401_invalid_api_key_is_inactive_and_the_echoed_key_is_redacted() {
     assert_eq!(s.requests().len(), 1, "a definite answer is not retried");
 }
 
+/// OpenAI error answers that settle a verdict at once (no retry): the status, message, type
+/// and code the API sends, the verdict keyhound gives, and what its detail must say.
 #[test]
-fn openai_401_missing_scopes_is_restricted() {
-    let s = MockServer::start();
-    s.on(
-        "/v1/models",
-        vec![Reply::openai_error(
-            401,
-            "You have insufficient permissions for this operation. Missing scopes: api.model.read. Check that you have the correct role in your organization.",
-            "invalid_request_error",
-            None,
-        )],
-    );
-    let v = check(&s, "openai", &openai_key("scopes"));
-    assert_eq!(v.status, VerifyStatus::Restricted);
-    assert!(
-        v.detail.contains("Missing scopes: api.model.read"),
-        "{}",
-        v.detail
-    );
-    assert!(v.status.is_live());
-}
-
-#[test]
-fn openai_403_region_is_unknown_never_inactive() {
-    let s = MockServer::start();
-    s.on(
-        "/v1/models",
-        vec![Reply::openai_error(
-            403,
-            "Country, region, or territory not supported",
-            "request_forbidden",
-            Some("unsupported_country_region_territory"),
-        )],
-    );
-    let v = check(&s, "openai", &openai_key("region"));
-    assert_eq!(v.status, VerifyStatus::Unknown);
-    assert!(
-        v.detail.starts_with("unsupported_country_region_territory"),
-        "{}",
-        v.detail
-    );
-    assert!(v.detail.contains("not on the key"), "{}", v.detail);
-}
-
-#[test]
-fn openai_403_permission_is_restricted() {
-    let s = MockServer::start();
-    s.on(
-        "/v1/models",
-        vec![Reply::openai_error(
-            403,
-            "You are not allowed to access this project.",
-            "invalid_request_error",
-            None,
-        )],
-    );
-    let v = check(&s, "openai", &openai_key("perm"));
-    assert_eq!(v.status, VerifyStatus::Restricted);
-    assert!(v.detail.contains("403"), "{}", v.detail);
-}
-
-#[test]
-fn openai_429_insufficient_quota_is_quota_exhausted_without_retry() {
-    let s = MockServer::start();
-    s.on(
-        "/v1/models",
-        vec![Reply::openai_error(
-            429,
-            "You exceeded your current quota, please check your plan and billing details.",
-            "insufficient_quota",
-            Some("insufficient_quota"),
-        )],
-    );
-    let v = check(&s, "openai", &openai_key("quota"));
-    assert_eq!(v.status, VerifyStatus::QuotaExhausted);
-    assert!(
-        v.detail.starts_with("insufficient_quota: You exceeded"),
-        "{}",
-        v.detail
-    );
-    assert_eq!(s.count("/v1/models"), 1);
+fn openai_error_answers_map_to_verdicts() {
+    type Case = (u16, &'static str, &'static str, Option<&'static str>);
+    let cases: [(Case, VerifyStatus, &str); 4] = [
+        (
+            (
+                401,
+                "You have insufficient permissions for this operation. Missing scopes: api.model.read. Check that you have the correct role in your organization.",
+                "invalid_request_error",
+                None,
+            ),
+            VerifyStatus::Restricted,
+            "Missing scopes: api.model.read",
+        ),
+        // Blocked by where the request comes from, not by the key: never "inactive".
+        (
+            (
+                403,
+                "Country, region, or territory not supported",
+                "request_forbidden",
+                Some("unsupported_country_region_territory"),
+            ),
+            VerifyStatus::Unknown,
+            "not on the key",
+        ),
+        (
+            (
+                403,
+                "You are not allowed to access this project.",
+                "invalid_request_error",
+                None,
+            ),
+            VerifyStatus::Restricted,
+            "403",
+        ),
+        (
+            (
+                429,
+                "You exceeded your current quota, please check your plan and billing details.",
+                "insufficient_quota",
+                Some("insufficient_quota"),
+            ),
+            VerifyStatus::QuotaExhausted,
+            "insufficient_quota: You exceeded",
+        ),
+    ];
+    for ((status, message, kind, code), verdict, detail) in cases {
+        let s = MockServer::start();
+        s.on(
+            "/v1/models",
+            vec![Reply::openai_error(status, message, kind, code)],
+        );
+        let v = check(&s, "openai", &openai_key(&format!("error-{status}")));
+        assert_eq!(v.status, verdict, "{status} {message}");
+        assert!(v.detail.contains(detail), "{status}: {}", v.detail);
+        if let Some(code) = code {
+            assert!(v.detail.starts_with(code), "{status}: {}", v.detail);
+        }
+        assert_eq!(
+            s.count("/v1/models"),
+            1,
+            "{status}: a definite answer is not retried"
+        );
+    }
+    assert!(VerifyStatus::Restricted.is_live());
 }
 
 #[test]

@@ -148,40 +148,45 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
             s.push_str(&format!(" ({} live)", c.live));
         }
         parts.push(s);
-        if c.exposed_to_browsers > 0 {
-            parts.push(format!("{} exposed to browsers", c.exposed_to_browsers));
-        }
-        if c.only_in_history > 0 {
-            parts.push(format!("{} only in git history", c.only_in_history));
-        }
-        if c.dotenv_tracked > 0 {
-            parts.push(n(
+        // (count, singular, plural); a zero count is left out.
+        let extras = [
+            (
+                c.exposed_to_browsers,
+                "exposed to browsers",
+                "exposed to browsers",
+            ),
+            (
+                c.only_in_history,
+                "only in git history",
+                "only in git history",
+            ),
+            (
                 c.dotenv_tracked,
                 ".env file committed",
                 ".env files committed",
-            ));
-        }
-        if c.dotenv_not_ignored > 0 {
-            parts.push(n(
+            ),
+            (
                 c.dotenv_not_ignored,
                 ".env file not ignored",
                 ".env files not ignored",
-            ));
-        }
-        if c.gitignore_missing > 0 {
-            parts.push(n(
+            ),
+            (
                 c.gitignore_missing,
                 ".gitignore rule missing",
                 ".gitignore rules missing",
-            ));
-        }
-        if c.other_hygiene > 0 {
-            parts.push(n(
+            ),
+            (
                 c.other_hygiene,
                 "repository hygiene issue",
                 "repository hygiene issues",
-            ));
-        }
+            ),
+        ];
+        parts.extend(
+            extras
+                .into_iter()
+                .filter(|&(k, _, _)| k > 0)
+                .map(|(k, one, many)| n(k, one, many)),
+        );
     }
     let mut scanned = format!(
         "scanned {} files ({}) in {:.2}s",
