@@ -195,8 +195,8 @@ impl Engine {
     fn windows(&self, hay: &[u8], hints: ScanHints) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
-        if let Some(ac) = &self.prefilter {
-            for hit in ac.find_all(hay) {
+        if let Some(keywords) = &self.prefilter {
+            for hit in keywords.find_all(hay) {
                 for &r in &self.keyword_rules[hit.pattern] {
                     let rule = &self.rules[r];
                     if rule.generic && !hints.generic {
