@@ -46,7 +46,7 @@ impl Keywords {
         let start = self.start();
         let n = hay.len();
         if n < STREAMS * MIN_PART {
-            self.walk(hay, 0, start, n, &mut out);
+            self.walk(hay, 0..n, start, usize::MAX, &mut out);
         } else {
             // Part j is walked from `j * part` and reports the occurrences that start in
             // `j * part .. (j + 1) * part` (the last part: up to the end). Such an occurrence
@@ -54,21 +54,20 @@ impl Keywords {
             // that far past its part (its "tail") with the start filter on.
             let part = n / STREAMS;
             let bases: [usize; STREAMS] = std::array::from_fn(|j| j * part);
-            let mut sid = [start; STREAMS];
             let (h0, h1, h2, h3) = (
                 &hay[bases[0]..bases[0] + part],
                 &hay[bases[1]..bases[1] + part],
                 &hay[bases[2]..bases[2] + part],
                 &hay[bases[3]..bases[3] + part],
             );
-            let [mut s0, mut s1, mut s2, mut s3] = sid;
+            let [mut s0, mut s1, mut s2, mut s3] = [start; STREAMS];
             for (t, (((&b0, &b1), &b2), &b3)) in h0.iter().zip(h1).zip(h2).zip(h3).enumerate() {
                 s0 = self.step(s0, b0, bases[0] + t + 1, usize::MAX, &mut out);
                 s1 = self.step(s1, b1, bases[1] + t + 1, usize::MAX, &mut out);
                 s2 = self.step(s2, b2, bases[2] + t + 1, usize::MAX, &mut out);
                 s3 = self.step(s3, b3, bases[3] + t + 1, usize::MAX, &mut out);
             }
-            sid = [s0, s1, s2, s3];
+            let sid = [s0, s1, s2, s3];
             let reach = self.dfa.max_pattern_len().saturating_sub(1);
             for j in 0..STREAMS {
                 let (limit, end) = if j + 1 < STREAMS {
@@ -76,10 +75,7 @@ impl Keywords {
                 } else {
                     (n, n)
                 };
-                let mut s = sid[j];
-                for (i, &b) in hay.iter().enumerate().take(end).skip(bases[j] + part) {
-                    s = self.step(s, b, i + 1, limit, &mut out);
-                }
+                self.walk(hay, bases[j] + part..end, sid[j], limit, &mut out);
             }
         }
         out.sort_unstable();
@@ -92,10 +88,18 @@ impl Keywords {
             .expect("the DFA is built for unanchored searches")
     }
 
-    /// Walks `hay[from..to]` from state `sid`.
-    fn walk(&self, hay: &[u8], from: usize, mut sid: StateID, to: usize, out: &mut Vec<Hit>) {
-        for (i, &b) in hay.iter().enumerate().take(to).skip(from) {
-            sid = self.step(sid, b, i + 1, usize::MAX, out);
+    /// Walks `hay[range]` from state `sid`, recording the occurrences that start before `limit`.
+    fn walk(
+        &self,
+        hay: &[u8],
+        range: std::ops::Range<usize>,
+        mut sid: StateID,
+        limit: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        let from = range.start;
+        for (i, &b) in hay[range].iter().enumerate() {
+            sid = self.step(sid, b, from + i + 1, limit, out);
         }
     }
 
