@@ -169,19 +169,13 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let kw = Keywords::new(&keywords).unwrap();
-        let mut seed = 1u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut rng = crate::testkeys::Rng::new(1);
         let alphabet: &[&[u8]] = &[b"sk-proj-", b"Token", b"aAa", b"akia", b"_", b"x", b"sk"];
         for len in [0, 5, 900, 1023, 1024, 1025, 1030, 4099, 20_000] {
             for _ in 0..20 {
                 let mut hay = Vec::with_capacity(len);
                 while hay.len() < len {
-                    hay.extend_from_slice(alphabet[next() % alphabet.len()]);
+                    hay.extend_from_slice(alphabet[rng.below(alphabet.len())]);
                 }
                 hay.truncate(len);
                 assert_eq!(kw.find_all(&hay), reference(&keywords, &hay), "len {len}");
