@@ -62,11 +62,7 @@ fn action(dir: &Path, event: &str, payload: serde_json::Value, inputs: &[(&str, 
         code: out.status.code().unwrap_or(-1),
         outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
         summary: std::fs::read_to_string(&summary).unwrap_or_default(),
-        log: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        log: common::printed(&out),
         sarif: std::fs::read(&sarif_file)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok()),

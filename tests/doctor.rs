@@ -22,11 +22,7 @@ fn doctor(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
         c.env(k, v);
     }
     let out = c.arg("doctor").args(args).output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = common::printed(&out);
     (out.status.code().unwrap_or(-1), text)
 }
 

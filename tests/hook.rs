@@ -33,11 +33,7 @@ fn commit(dir: &Path, msg: &str) -> (bool, String) {
         .env("HOME", dir)
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = common::printed(&out);
     (out.status.success(), text)
 }
 

@@ -247,11 +247,7 @@ fn verify_and_doctor_do_not_echo_a_provider_error_with_the_key() {
             .args(&args)
             .output()
             .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = common::printed(&out);
         assert!(
             text.contains("sk-proj-"),
             "{args:?}: doctor does not mention the key at all:\n{text}"

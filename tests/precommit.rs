@@ -46,11 +46,7 @@ fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
         .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("pre-commit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = common::printed(&out);
     (out.status.success(), text)
 }
 

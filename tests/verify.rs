@@ -514,17 +514,24 @@ fn tokens_a_check_would_rotate_are_not_sent() {
 // ---------- the binary ----------
 
 /// `keyhound scan` with verification pointed at `server`, short timeouts.
-fn scan(dir: &std::path::Path, server: &MockServer, extra: &[&str]) -> std::process::Output {
+/// `keyhound scan . ARGS` in `dir`, with OpenAI's endpoint at `server` and short timeouts.
+fn scan_with(dir: &std::path::Path, server: &MockServer, args: &[&str]) -> std::process::Output {
     keyhound()
         .current_dir(dir)
         .env("KEYHOUND_VERIFY_TIMEOUT_MS", "500")
         .env("KEYHOUND_VERIFY_BACKOFF_MS", "1")
         .env("KEYHOUND_VERIFY_RATE", "0")
-        .args(["scan", ".", "--verify", "--verify-endpoint"])
+        .args(["scan", "."])
+        .args(args)
+        .arg("--verify-endpoint")
         .arg(format!("openai={}", server.url()))
-        .args(extra)
         .output()
         .unwrap()
+}
+
+/// `scan_with` plus `--verify`.
+fn scan(dir: &std::path::Path, server: &MockServer, extra: &[&str]) -> std::process::Output {
+    scan_with(dir, server, &[&["--verify"], extra].concat())
 }
 
 fn json_of(out: &std::process::Output) -> Value {
@@ -682,20 +689,8 @@ fn only_live_keeps_keys_that_authenticated() {
             Some("invalid_api_key"),
         )],
     );
-    let out = keyhound()
-        .current_dir(dir.path())
-        .env("KEYHOUND_VERIFY_BACKOFF_MS", "1")
-        .args([
-            "scan",
-            ".",
-            "--only-live",
-            "--format",
-            "json",
-            "--verify-endpoint",
-        ])
-        .arg(format!("openai={}", s.url()))
-        .output()
-        .unwrap();
+    // No --verify: --only-live implies it.
+    let out = scan_with(dir.path(), &s, &["--only-live", "--format", "json"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -714,19 +709,7 @@ fn only_live_keeps_keys_that_authenticated() {
             Some("insufficient_quota"),
         )],
     );
-    let out = keyhound()
-        .current_dir(dir.path())
-        .args([
-            "scan",
-            ".",
-            "--only-live",
-            "--format",
-            "json",
-            "--verify-endpoint",
-        ])
-        .arg(format!("openai={}", s.url()))
-        .output()
-        .unwrap();
+    let out = scan_with(dir.path(), &s, &["--only-live", "--format", "json"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -791,12 +774,7 @@ fn without_verify_nothing_is_sent() {
     );
     let s = MockServer::start();
     s.on("/v1/models", vec![Reply::new(200, "{}")]);
-    let out = keyhound()
-        .current_dir(dir.path())
-        .args(["scan", ".", "--format", "json", "--verify-endpoint"])
-        .arg(format!("openai={}", s.url()))
-        .output()
-        .unwrap();
+    let out = scan_with(dir.path(), &s, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(json_of(&out)["findings"][0]["verification"].is_null());
     assert!(s.requests().is_empty());

@@ -15,6 +15,15 @@ pub fn keyhound() -> Command {
     c
 }
 
+/// Everything a process printed, stdout then stderr, as text.
+pub fn printed(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// A format-valid fake key from a template (see `keyhound::testkeys`).
 pub fn fake(template: &str, seed: &str) -> String {
     keyhound::testkeys::expand(template, keyhound::testkeys::seed_for(seed))
