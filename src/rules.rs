@@ -74,6 +74,18 @@ pub enum Checksum {
     NpmCrc32,
 }
 
+/// A per-match check for secrets that are only secrets in context: a password inside a
+/// connection string (see `detect::connstr`). The regex captures the password as the secret and
+/// may capture named groups `user` and `host`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchFilter {
+    /// Keep real passwords for hosts other than the developer's own machine.
+    RemotePassword,
+    /// Keep real passwords for `localhost`, loopback addresses and compose service names.
+    LocalPassword,
+}
+
 /// Bytes a match may start before a keyword hit, by default.
 pub const DEFAULT_LOOKBEHIND: usize = 256;
 /// Bytes a match may extend after a keyword hit, by default.
@@ -106,6 +118,9 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     #[serde(default)]
     pub checksum: Option<Checksum>,
+    /// A per-match check of the password and host a connection-string rule captures.
+    #[serde(default)]
+    pub filter: Option<MatchFilter>,
     /// Name of the verifier that can check this secret live (`openai`, `github`, ...).
     #[serde(default)]
     pub verify: Option<String>,
@@ -291,6 +306,7 @@ mod tests {
             regex: "(ab)".into(),
             min_entropy: None,
             checksum: None,
+            filter: None,
             verify: None,
             generic: false,
             window: None,

@@ -18,15 +18,22 @@ pub mod endpoint;
 pub mod schedule;
 
 mod anthropic;
+mod cloudflare;
+mod digitalocean;
+mod doppler;
 mod gemini;
 mod github;
 mod gitlab;
 mod groq;
+mod heroku;
 mod huggingface;
+mod netlify;
 mod openai;
 mod openrouter;
+mod render;
 mod slack;
 mod stripe;
+mod vercel;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
@@ -61,6 +68,13 @@ pub const VERIFIERS: &[&Verifier] = &[
     &gemini::VERIFIER,
     &stripe::VERIFIER,
     &slack::VERIFIER,
+    &vercel::VERIFIER,
+    &digitalocean::VERIFIER,
+    &cloudflare::VERIFIER,
+    &netlify::VERIFIER,
+    &heroku::VERIFIER,
+    &render::VERIFIER,
+    &doppler::VERIFIER,
 ];
 
 /// The verifier called `name`.
