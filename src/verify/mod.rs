@@ -17,16 +17,22 @@ pub mod client;
 pub mod endpoint;
 pub mod schedule;
 
+mod airtable;
 mod anthropic;
+mod deepgram;
 mod gemini;
 mod github;
 mod gitlab;
 mod groq;
 mod huggingface;
+mod linear;
+mod notion;
 mod openai;
 mod openrouter;
+mod pinecone;
 mod slack;
 mod stripe;
+mod telegram;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
@@ -61,6 +67,12 @@ pub const VERIFIERS: &[&Verifier] = &[
     &gemini::VERIFIER,
     &stripe::VERIFIER,
     &slack::VERIFIER,
+    &airtable::VERIFIER,
+    &pinecone::VERIFIER,
+    &linear::VERIFIER,
+    &notion::VERIFIER,
+    &telegram::VERIFIER,
+    &deepgram::VERIFIER,
 ];
 
 /// The verifier called `name`.
