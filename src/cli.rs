@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "keyhound",
     version,
     about = "Find leaked API keys (OpenAI, Anthropic and other AI providers, cloud and SaaS tokens) before and after they leave your laptop",
-    after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      working tree and, in a git repository, its whole history\n  keyhound scan . --verify             also check which found keys are still live\n  keyhound scan --staged               what the next commit adds (pre-commit)\n  keyhound scan --range main..HEAD --format sarif -o keyhound.sarif\n  keyhound doctor                      why OPENAI_API_KEY stopped working\n  keyhound rules                       list the built-in rules"
+    after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      working tree and, in a git repository, its whole history\n  keyhound scan . --verify             also check which found keys are still live\n  keyhound scan --staged               what the next commit adds (pre-commit)\n  keyhound scan --range main..HEAD --format sarif -o keyhound.sarif\n  keyhound doctor                      why OPENAI_API_KEY stopped working\n  keyhound rules                       list the built-in rules\n  keyhound rules check my-rules.toml   test custom rules' examples"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for secrets.
     Scan(ScanArgs),
-    /// List the built-in rules.
+    /// List the built-in rules, or check rule files (`keyhound rules check [FILE...]`).
     Rules(RulesArgs),
     /// Record current findings so later scans report only new ones.
     #[command(subcommand)]
@@ -194,9 +194,31 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: Option<RulesCommand>,
     /// Output format: a table, or JSON with every field.
     #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
     pub format: RulesFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check rule files: every example must be found as its own rule, no negative example may
+    /// match anything. Without FILE, checks the built-in rules.
+    #[command(
+        after_help = "FILE is a rules file ([[rules]] tables, as in keyhound's rules/*.toml) or a .keyhound.toml. Its rules are checked within the rule set a scan would use: the built-in rules, with the file's rules merged in.\n\nExit codes: 0 every example passes, 1 an example or negative example fails (each failure names the rule, the example and the text), 2 the file cannot be read or a rule is invalid."
+    )]
+    Check(RulesCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// Rule files to check (default: the built-in rules).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Random keys generated per example template.
+    #[arg(long, value_name = "N", default_value_t = crate::rulecheck::DEFAULT_SEEDS)]
+    pub seeds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

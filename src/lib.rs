@@ -13,6 +13,7 @@ pub mod doctor;
 pub mod finding;
 pub mod hook;
 pub mod report;
+pub mod rulecheck;
 pub mod rules;
 pub mod scan;
 pub mod source;

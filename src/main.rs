@@ -3,8 +3,8 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use keyhound::cli::{
-    BaselineCommand, BaselineCreateArgs, Cli, Command, InstallHookArgs, RulesArgs, RulesFormat,
-    ScanArgs,
+    BaselineCommand, BaselineCreateArgs, Cli, Command, InstallHookArgs, RulesArgs, RulesCheckArgs,
+    RulesCommand, RulesFormat, ScanArgs,
 };
 use keyhound::detect::Engine;
 use keyhound::diag::Warnings;
@@ -233,6 +233,9 @@ fn write_report(
 }
 
 fn run_rules(args: RulesArgs) -> Result<u8, String> {
+    if let Some(RulesCommand::Check(check)) = args.command {
+        return run_rules_check(check);
+    }
     let rules = rules::builtin_rules();
     write_report(None, |out| match args.format {
         RulesFormat::Json => {
@@ -293,4 +296,51 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
         }
     })?;
     Ok(0)
+}
+
+/// `keyhound rules check [FILE...]`: 0 when every example passes, 1 when one fails, 2 when a file
+/// cannot be read or holds an invalid rule.
+fn run_rules_check(args: RulesCheckArgs) -> Result<u8, String> {
+    use keyhound::rulecheck;
+    let report = if args.files.is_empty() {
+        rulecheck::check_builtin(args.seeds)?
+    } else {
+        let mut files = Vec::new();
+        for f in &args.files {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+            files.push((f.display().to_string(), text));
+        }
+        rulecheck::check_files(
+            &files,
+            rulecheck::Options {
+                seeds: args.seeds,
+                require_examples: false,
+            },
+        )?
+    };
+    let what = if args.files.is_empty() {
+        "built-in rules".to_string()
+    } else {
+        format!("rule(s) in {} file(s)", args.files.len())
+    };
+    for f in &report.failures {
+        eprintln!("FAIL {f}");
+    }
+    if report.ok() {
+        println!(
+            "ok: {} {what}, {} examples and {} negative examples checked",
+            report.rules, report.examples, report.negatives
+        );
+        Ok(0)
+    } else {
+        eprintln!(
+            "{} failure(s) in {} {what} ({} examples, {} negative examples checked)",
+            report.failures.len(),
+            report.rules,
+            report.examples,
+            report.negatives
+        );
+        Ok(1)
+    }
 }

@@ -17,8 +17,10 @@ pub mod client;
 pub mod endpoint;
 pub mod schedule;
 
+mod airtable;
 mod anthropic;
 mod cloudflare;
+mod deepgram;
 mod digitalocean;
 mod doppler;
 mod gemini;
@@ -27,12 +29,16 @@ mod gitlab;
 mod groq;
 mod heroku;
 mod huggingface;
+mod linear;
 mod netlify;
+mod notion;
 mod openai;
 mod openrouter;
+mod pinecone;
 mod render;
 mod slack;
 mod stripe;
+mod telegram;
 mod vercel;
 
 pub use client::{Client, Settings};
@@ -75,6 +81,12 @@ pub const VERIFIERS: &[&Verifier] = &[
     &heroku::VERIFIER,
     &render::VERIFIER,
     &doppler::VERIFIER,
+    &airtable::VERIFIER,
+    &pinecone::VERIFIER,
+    &linear::VERIFIER,
+    &notion::VERIFIER,
+    &telegram::VERIFIER,
+    &deepgram::VERIFIER,
 ];
 
 /// The verifier called `name`.
