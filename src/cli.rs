@@ -181,7 +181,7 @@ pub struct ScanArgs {
 
     /// Exit 1 only for findings of at least this severity.
     #[arg(long, value_name = "SEVERITY", help_heading = "Suppression")]
-    pub fail_on: Option<crate::rules::Severity>,
+    pub fail_on: Option<crate::model::rule::Severity>,
 
     /// Always exit 0 when the scan ran (findings are still reported).
     #[arg(long, help_heading = "Suppression")]

@@ -26,7 +26,7 @@
 //! ```
 
 use crate::detect::Engine;
-use crate::rules::{self, Rule, Severity};
+use crate::model::rule::{self as rules, Rule, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;

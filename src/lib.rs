@@ -1,21 +1,23 @@
 //! keyhound: finds leaked API keys in working trees, git history and staged changes.
 //!
-//! Pipeline (data flows one way): [`source`] -> [`detect`] -> [`context`] -> report
-//! ([`report`]); [`scan`] wires the stages together, [`cli`] and `main.rs` drive it.
+//! Pipeline (data flows one way): [`source`] -> [`scan`] -> [`detect`] -> [`annotate`] ->
+//! [`suppress`] -> [`report`]; see docs/architecture.md.
 
-pub mod baseline;
+pub mod annotate;
+pub mod app;
 pub mod cli;
 pub mod config;
-pub mod context;
 pub mod detect;
 pub mod diag;
-pub mod doctor;
-pub mod finding;
-pub mod hook;
+pub mod git;
+pub mod hygiene;
+pub mod model;
 pub mod report;
-pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod suppress;
 pub mod testkeys;
 pub mod verify;
+
+pub use model::finding;
+pub use model::rule as rules;

@@ -11,7 +11,9 @@ use keyhound::diag::Warnings;
 use keyhound::report::{self, ReportContext};
 use keyhound::rules;
 use keyhound::scan::{self, ScanOptions};
-use keyhound::{baseline, config, hook, suppress, verify};
+use keyhound::app::install_hook as hook;
+use keyhound::suppress::baseline;
+use keyhound::{config, suppress, verify};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -27,7 +29,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => run_rules(args),
         Command::Baseline(BaselineCommand::Create(args)) => run_baseline_create(args),
         Command::InstallHook(args) => run_install_hook(args),
-        Command::Doctor(args) => keyhound::doctor::run_cli(&args),
+        Command::Doctor(args) => keyhound::app::doctor::run_cli(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -239,7 +241,7 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
             // Regex rules, then the built-in context checks (marked "kind": "check").
             let mut all: Vec<serde_json::Value> =
                 rules.iter().map(|r| serde_json::json!(r)).collect();
-            all.extend(keyhound::context::checks::CHECKS.iter().map(|c| {
+            all.extend(keyhound::model::check::CHECKS.iter().map(|c| {
                 let mut v = serde_json::json!(c);
                 v["kind"] = "check".into();
                 v["provider"] = "keyhound".into();
@@ -264,7 +266,7 @@ fn run_rules(args: RulesArgs) -> Result<u8, String> {
                     r.keywords.join(", ")
                 )?;
             }
-            let checks = keyhound::context::checks::CHECKS;
+            let checks = keyhound::model::check::CHECKS;
             writeln!(
                 out,
                 "\nBuilt-in checks (repository hygiene and browser exposure):"

@@ -1,8 +1,8 @@
 //! `--format human`: findings grouped by file, live keys first, then a summary line.
 
 use super::ReportContext;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rule::Severity;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 

@@ -1,7 +1,7 @@
 //! `--format json`: one JSON document. Field names are stable; README documents them.
 
 use super::ReportContext;
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -20,16 +20,16 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
         "secret_redacted": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
         "fingerprint": f.fingerprint(),
         "origin": match &f.origin {
-            crate::finding::Origin::WorkingTree => "working_tree",
-            crate::finding::Origin::Staged => "staged",
-            crate::finding::Origin::Commit(_) => "commit",
+            crate::model::finding::Origin::WorkingTree => "working_tree",
+            crate::model::finding::Origin::Staged => "staged",
+            crate::model::finding::Origin::Commit(_) => "commit",
         },
         "commit": commit.map(|c| &c.sha),
         "author": commit.map(|c| &c.author),
         "email": commit.map(|c| &c.email),
         "date": commit.map(|c| &c.date),
         "commit_summary": commit.map(|c| &c.summary),
-        "history_only": f.has_tag(crate::finding::Tag::HistoryOnly),
+        "history_only": f.has_tag(crate::model::finding::Tag::HistoryOnly),
         "tags": f.tags,
         "message": f.message,
         "remediation": f.remediation,

@@ -5,7 +5,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 use std::io::{self, Write};
 use std::time::Duration;
 

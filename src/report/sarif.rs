@@ -4,8 +4,8 @@
 //! validates it against the official OASIS schema.
 
 use super::ReportContext;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rule::Severity;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -254,8 +254,8 @@ fn pascal(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Origin;
-    use crate::rules::builtin_rules;
+    use crate::model::finding::Origin;
+    use crate::model::rule::builtin_rules;
 
     fn findings(n: usize) -> Vec<Finding> {
         let rule = &builtin_rules()[0];

@@ -3,11 +3,11 @@
 //! select. Roots that are not repositories get the working-tree scan only.
 
 use super::{sort_findings, ScanOptions, ScanResult, Scanner};
-use crate::context;
+
 use crate::detect::Engine;
 use crate::diag::Warnings;
 use crate::source::git_history::{self, HistorySpec};
-use crate::source::git_repo::{open_target, GitTarget};
+use crate::git::{open_target, GitTarget};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -134,7 +134,7 @@ pub fn run(
         result.bytes += scan.bytes;
         let head = git_history::head_blobs(target);
         let wt_scanned = wt_paths.contains(root);
-        context::history::attribute(
+        super::history::attribute(
             target,
             &display_prefix,
             &mut result.findings,

@@ -13,14 +13,14 @@
 //!    channel between the stages is bounded, so memory does not grow with the history.
 //!
 //! Attribution (oldest commit per secret and path, history-only) is done afterwards by
-//! [`crate::context::history`].
+//! [`crate::scan::history`].
 
-use super::git_repo::{display_path, oid_key, GitTarget, OidSet};
+use crate::git::{display_path, oid_key, GitTarget, OidSet};
 use super::walk::human_size;
-use crate::context::dotenv_history::{may_be_dotenv, Added};
-use crate::context::file_class::is_dotenv;
+use crate::model::env_history::{may_be_dotenv, Added};
+use crate::model::path_class::is_dotenv;
 use crate::diag::Warnings;
-use crate::finding::{Finding, Origin};
+use crate::model::finding::{Finding, Origin};
 use crate::scan::Scanner;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -196,7 +196,7 @@ pub fn scan(
             repo_path.extend_from_slice(&path);
             Some(Added {
                 path: String::from_utf8_lossy(&repo_path).into_owned(),
-                commit: super::git_repo::commit_info(repo, commit)?,
+                commit: crate::git::commit_info(repo, commit)?,
             })
         })
         .collect();

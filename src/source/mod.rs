@@ -4,11 +4,10 @@
 
 pub mod archive;
 pub mod git_history;
-pub mod git_repo;
 pub mod staged;
 pub mod walk;
 
-use crate::finding::Origin;
+use crate::model::finding::Origin;
 
 /// Bytes to scan, and where they came from.
 #[derive(Debug)]

@@ -8,10 +8,10 @@
 //!
 //! Nothing else is read: no working-tree walk, no history, only the staged blobs.
 
-use super::git_repo::{configure_libgit2, display_path};
+use crate::git::{configure_libgit2, display_path};
 use crate::detect::Engine;
 use crate::diag::Warnings;
-use crate::finding::{Finding, Origin};
+use crate::model::finding::{Finding, Origin};
 use crate::scan::{sort_findings, ScanOptions, ScanResult, Scanner};
 use git2::{Delta, DiffFindOptions, DiffOptions, Index, Oid, Repository, Tree};
 use std::cell::RefCell;
@@ -113,7 +113,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
 /// middle changed is new; one that only moved is not).
 fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
     let first = f.line as u32;
-    let span = if f.has_tag(crate::finding::Tag::Base64) {
+    let span = if f.has_tag(crate::model::finding::Tag::Base64) {
         0
     } else {
         f.secret.as_ref().map_or(0, |s| {

@@ -1,10 +1,11 @@
 //! The pipeline: sources -> detection -> context -> report list. One call, [`run`], used by the
 //! CLI; every stage is its own module and data flows one way through here.
 
-use crate::context;
+use crate::annotate;
+use crate::model::{env_history, path_class};
 use crate::detect::{Engine, ScanHints};
 use crate::diag::Warnings;
-use crate::finding::{locate, Finding, Origin, Tag};
+use crate::model::finding::{locate, Finding, Origin, Tag};
 use crate::source::{self, archive, walk};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,6 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub mod git;
+pub mod history;
 
 /// Everything a scan needs to know, resolved from the command line and config.
 #[derive(Debug, Clone)]
@@ -28,7 +30,7 @@ pub struct ScanOptions {
     pub inline_allow: bool,
     /// Per path in `paths`: env files git history added (`dotenv-tracked`), as the history walk
     /// found them (`scan::git`); empty when history is not scanned.
-    pub env_history: Vec<Vec<context::dotenv_history::Added>>,
+    pub env_history: Vec<Vec<env_history::Added>>,
 }
 
 impl Default for ScanOptions {
@@ -166,13 +168,13 @@ impl<'a> Scanner<'a> {
             .bytes
             .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
         let hints = ScanHints {
-            generic: !context::file_class::is_hash_list(&blob.path),
+            generic: !path_class::is_hash_list(&blob.path),
             decode_base64: true,
         };
         let matches = self.engine.scan(blob.data, hints);
         if matches.is_empty() {
             let mut out = Vec::new();
-            context::annotate_blob(
+            annotate::annotate_blob(
                 &blob.path,
                 blob.data,
                 &blob.origin,
@@ -212,10 +214,10 @@ impl<'a> Scanner<'a> {
             if depth > 0 {
                 f.add_tag(Tag::Archive);
             }
-            context::classify(&mut f, blob.data, m.span.start);
+            annotate::classify(&mut f, blob.data, m.span.start);
             out.push(f);
         }
-        context::annotate_blob(
+        annotate::annotate_blob(
             &blob.path,
             blob.data,
             &blob.origin,
@@ -258,7 +260,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         };
         let envs = Mutex::new(Vec::new());
         walk::walk(root, &walk_opts, tracked.as_deref(), warnings, &|file| {
-            if context::file_class::is_dotenv(&file.rel) {
+            if path_class::is_dotenv(&file.rel) {
                 envs.lock().unwrap().push(file.abs.to_path_buf());
             }
             scanner.scan_blob(source::Blob {
@@ -272,13 +274,13 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
     let files = scanner.stats.files.load(Ordering::Relaxed);
     let bytes = scanner.stats.bytes.load(Ordering::Relaxed);
     let mut findings = scanner.into_findings();
-    let roots: Vec<context::hygiene::RootEnvFiles<'_>> = opts
+    let roots: Vec<crate::hygiene::RootEnvFiles<'_>> = opts
         .paths
         .iter()
         .zip(&env_files)
         .enumerate()
         .map(
-            |(i, (root, (prefix, env_files)))| context::hygiene::RootEnvFiles {
+            |(i, (root, (prefix, env_files)))| crate::hygiene::RootEnvFiles {
                 root,
                 prefix,
                 env_files,
@@ -286,7 +288,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
             },
         )
         .collect();
-    let hygiene = context::hygiene::check(&roots, &findings);
+    let hygiene = crate::hygiene::check(&roots, &findings);
     findings.extend(hygiene);
     sort_findings(&mut findings);
     Ok(ScanResult {

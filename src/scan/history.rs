@@ -2,9 +2,9 @@
 //! that introduced it; `history-only` when the secret is neither in HEAD nor in the working
 //! tree; no duplicate of a working-tree finding.
 
-use crate::finding::{Finding, Origin, Secret, Tag};
+use crate::model::finding::{Finding, Origin, Secret, Tag};
 use crate::source::git_history::Hit;
-use crate::source::git_repo::{commit_info, oid_key, GitTarget, OidSet};
+use crate::git::{commit_info, oid_key, GitTarget, OidSet};
 use std::collections::{HashMap, HashSet};
 
 /// What the user must know about a key that only lives in history.
@@ -91,7 +91,7 @@ pub fn attribute(
         if let Some(c) = info {
             f.origin = Origin::Commit(c);
         } else {
-            f.origin = Origin::Commit(crate::finding::CommitInfo {
+            f.origin = Origin::Commit(crate::model::finding::CommitInfo {
                 sha: hit.commit.to_string(),
                 author: String::new(),
                 email: String::new(),

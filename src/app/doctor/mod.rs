@@ -11,7 +11,7 @@
 use crate::cli::DoctorArgs;
 use crate::detect::{filters, Engine, ScanHints};
 use crate::diag::Warnings;
-use crate::finding::{redact, Secret, VerifyStatus};
+use crate::model::finding::{redact, Secret, VerifyStatus};
 use crate::verify::{self, Client, Endpoints, Settings};
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,7 +61,7 @@ pub fn run_cli(args: &DoctorArgs) -> Result<u8, String> {
         .collect();
     let warnings = Warnings::new(false);
     let settings = Settings::from_env(&warnings);
-    let engine = Engine::new(crate::rules::builtin_rules())?;
+    let engine = Engine::new(crate::model::rule::builtin_rules())?;
     let mut out = Vec::new();
     let code = Doctor {
         env,

@@ -2,18 +2,14 @@
 //! notebook, CI config, docs), added to findings as tags and message text; and the
 //! repository-level checks (committed or unignored env files, missing `.gitignore` rules).
 
-pub mod checks;
-pub mod dotenv_history;
 pub mod exposure;
-pub mod file_class;
-pub mod history;
-pub mod hygiene;
 pub mod json_path;
 pub mod notebook;
 
 use crate::diag::Warnings;
-use crate::finding::{Finding, Origin};
-use crate::rules::Severity;
+use crate::model::path_class as file_class;
+use crate::model::finding::{Finding, Origin};
+use crate::model::rule::Severity;
 
 /// Tags a finding by the file it is in. `data` is the blob, `offset` where the match starts.
 pub fn classify(f: &mut Finding, data: &[u8], offset: usize) {

@@ -8,11 +8,11 @@
 //! (`gitignore-missing`) is decided by the `.gitignore` files alone; outside git that is the
 //! only rule set.
 
-use super::checks::{self, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
-use super::dotenv_history::Added;
-use super::file_class;
-use crate::finding::{Finding, Origin, Tag};
-use crate::rules::Severity;
+use crate::model::check::{self as checks, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
+use crate::model::env_history::Added;
+use crate::model::path_class as file_class;
+use crate::model::finding::{Finding, Origin, Tag};
+use crate::model::rule::Severity;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Opening a scan target as a git repository, and the small git helpers that history and
 //! staged scanning share: commit attribution, dates, paths.
 
-use crate::finding::CommitInfo;
+use crate::model::finding::CommitInfo;
 use git2::{Oid, Repository};
 use std::path::{Path, PathBuf};
 use std::sync::Once;

@@ -4,10 +4,12 @@
 //! Inline allow comments are checked by [`inline_allowed`] while the scanner still holds the
 //! blob's bytes (see `Scanner::scan_blob`), so no file is read twice.
 
-use crate::baseline::Baseline;
+pub mod baseline;
+
+use baseline::Baseline;
 use crate::config::Allowlist;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rule::Severity;
 use memchr::memmem;
 use std::ops::Range;
 

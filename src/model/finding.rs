@@ -1,6 +1,6 @@
 //! The `Finding` model every stage after detection works on, and every reporter renders.
 
-use crate::rules::{Rule, Severity};
+use crate::model::rule::{Rule, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt;

@@ -3,10 +3,10 @@
 //! variable (re-labelled `client-exposed-env`: one finding per key, not two), and AI SDK
 //! clients created in the browser (`browser-sdk-client`, even without a literal key).
 
-use super::checks::{self, BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV};
-use super::file_class;
-use crate::finding::{locate, Finding, Origin, Tag};
-use crate::rules::Severity;
+use crate::model::check::{self as checks, BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV};
+use crate::model::path_class as file_class;
+use crate::model::finding::{locate, Finding, Origin, Tag};
+use crate::model::rule::Severity;
 
 /// Public-variable prefixes and the framework that inlines them into the browser bundle.
 /// Longer prefixes first: `NEXT_PUBLIC_` must win over `PUBLIC_`.

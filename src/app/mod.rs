@@ -1,0 +1,4 @@
+//! The subcommands.
+
+pub mod doctor;
+pub mod install_hook;
