@@ -1,7 +1,9 @@
 //! keyhound: finds leaked API keys in working trees, git history and staged changes.
 //!
-//! Pipeline (data flows one way): [`source`] -> [`scan`] -> [`detect`] -> [`annotate`] ->
-//! [`suppress`] -> [`report`]; see docs/architecture.md.
+//! Data flows one way: [`source`]s push blobs into the scanner ([`scan`]), which runs
+//! [`detect`]ion and [`annotate`]s the findings; [`hygiene`] checks run beside it; then
+//! [`suppress`], [`verify`] and [`report`]. [`plan`] resolves the command line ([`cli`]) and
+//! `.keyhound.toml` ([`config`]) once; [`app`] runs the subcommands. See docs/architecture.md.
 
 pub mod annotate;
 pub mod app;
@@ -12,6 +14,7 @@ pub mod diag;
 pub mod git;
 pub mod hygiene;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod scan;
 pub mod source;

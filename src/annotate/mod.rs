@@ -1,19 +1,49 @@
-//! Context: where a match lives and what that means (an env file, a browser bundle, a
-//! notebook, CI config, docs), added to findings as tags and message text; and the
-//! repository-level checks (committed or unignored env files, missing `.gitignore` rules).
+//! Annotation is pure: a blob's [`PathClass`] (env file, browser bundle, source map, notebook,
+//! CI config, docs, ...) is computed once, and its findings are tagged and described from it
+//! and from the bytes around them (browser exposure, notebook cells).
 
 pub mod exposure;
 pub mod json_path;
 pub mod notebook;
 
 use crate::diag::Warnings;
+use crate::model::finding::{Finding, Origin, Tag};
 use crate::model::path_class as file_class;
-use crate::model::finding::{Finding, Origin};
 use crate::model::rule::Severity;
 
+/// What a blob's path says about it, computed once per blob.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathClass {
+    /// Every tag the path alone implies.
+    pub tags: Vec<Tag>,
+    /// A lockfile or checksum list: generic rules only produce noise there.
+    pub hash_list: bool,
+    pub notebook: bool,
+    pub source_map: bool,
+    /// Ships to browsers (build output, bundles).
+    pub client_bundle: bool,
+    pub docs: bool,
+    /// A file type where an SDK client can be constructed (JS, TS, HTML, ...).
+    pub script: bool,
+}
+
+impl PathClass {
+    pub fn of(path: &str) -> PathClass {
+        PathClass {
+            tags: file_class::tags_for_path(path),
+            hash_list: file_class::is_hash_list(path),
+            notebook: file_class::is_notebook(path),
+            source_map: file_class::is_source_map(path),
+            client_bundle: file_class::is_client_bundle(path),
+            docs: file_class::is_docs(path),
+            script: exposure::is_script(path),
+        }
+    }
+}
+
 /// Tags a finding by the file it is in. `data` is the blob, `offset` where the match starts.
-pub fn classify(f: &mut Finding, data: &[u8], offset: usize) {
-    for tag in file_class::tags_for_path(&f.path) {
+pub fn classify(f: &mut Finding, class: &PathClass, data: &[u8], offset: usize) {
+    for &tag in &class.tags {
         f.add_tag(tag);
     }
     exposure::classify(f, data, offset);
@@ -23,6 +53,7 @@ pub fn classify(f: &mut Finding, data: &[u8], offset: usize) {
 /// notebook cells, source maps and build output, and `browser-sdk-client` findings (which need
 /// no key, so this runs for blobs without matches too).
 pub fn annotate_blob(
+    class: &PathClass,
     path: &str,
     data: &[u8],
     origin: &Origin,
@@ -30,7 +61,7 @@ pub fn annotate_blob(
     offsets: &[usize],
     warnings: &Warnings,
 ) {
-    if file_class::is_notebook(path) && !findings.is_empty() {
+    if class.notebook && !findings.is_empty() {
         match notebook::places(data, offsets) {
             Ok(places) => {
                 for (f, p) in findings.iter_mut().zip(places) {
@@ -47,11 +78,12 @@ pub fn annotate_blob(
             ),
         }
     }
-    exposure::annotate(path, data, findings, offsets);
+    exposure::annotate(class, data, findings, offsets);
     let key_in_file = findings
         .iter()
         .any(|f| f.secret.is_some() && f.severity >= Severity::High);
     findings.extend(exposure::browser_sdk_clients(
+        class,
         path,
         data,
         origin,

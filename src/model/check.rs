@@ -111,7 +111,9 @@ mod tests {
                 "{id}"
             );
             assert!(
-                !crate::model::rule::builtin_rules().iter().any(|r| r.id == id),
+                !crate::model::rule::builtin_rules()
+                    .iter()
+                    .any(|r| r.id == id),
                 "{id} clashes with a regex rule"
             );
         }

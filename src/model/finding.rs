@@ -84,6 +84,18 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+impl CommitInfo {
+    /// The commit id as shown to people (12 hex digits).
+    pub fn short_sha(&self) -> &str {
+        short_sha(&self.sha)
+    }
+}
+
+/// The short form of a commit id shown to people (12 hex digits).
+pub fn short_sha(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
+}
+
 /// Where a secret lives, as far as that changes what it means and what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -270,6 +282,13 @@ impl Finding {
         h.update(b"\0");
         h.update(self.path.as_bytes());
         hex(&h.finalize()[..16])
+    }
+
+    /// The key was verified and authenticated: it must be rotated first.
+    pub fn is_live(&self) -> bool {
+        self.verification
+            .as_ref()
+            .is_some_and(|v| v.status.is_live())
     }
 
     pub fn has_tag(&self, t: Tag) -> bool {

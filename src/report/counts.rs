@@ -34,7 +34,7 @@ impl Counts {
             if f.secret.is_some() {
                 c.secrets += 1;
             }
-            if f.verification.as_ref().is_some_and(|v| v.status.is_live()) {
+            if f.is_live() {
                 c.live += 1;
             }
             if is_exposed(f) {

@@ -52,13 +52,13 @@ pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
     json!({
         "findings": findings.len(),
         "by_severity": by_sev,
-        "live": findings.iter().filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live())).count(),
+        "live": findings.iter().filter(|f| f.is_live()).count(),
         "counts": super::counts::Counts::of(findings),
-        "files_scanned": ctx.files,
-        "bytes_scanned": ctx.bytes,
-        "commits_scanned": ctx.commits,
-        "blobs_scanned": ctx.blobs,
-        "elapsed_ms": ctx.elapsed.as_millis() as u64,
+        "files_scanned": ctx.stats.files,
+        "bytes_scanned": ctx.stats.bytes,
+        "commits_scanned": ctx.stats.commits,
+        "blobs_scanned": ctx.stats.blobs,
+        "elapsed_ms": ctx.stats.elapsed.as_millis() as u64,
     })
 }
 

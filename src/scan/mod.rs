@@ -1,24 +1,55 @@
-//! The pipeline: sources -> detection -> context -> report list. One call, [`run`], used by the
-//! CLI; every stage is its own module and data flows one way through here.
+//! One entry point, [`run`]: the sources a [`ScanPlan`] names push their blobs into the
+//! [`Scanner`] (detection, annotation, inline allow comments); history findings are then
+//! attributed to the commit that introduced them, and the hygiene checks add theirs.
 
-use crate::annotate;
-use crate::model::{env_history, path_class};
-use crate::detect::{Engine, ScanHints};
+mod history;
+mod scanner;
+
+pub use crate::source::git_history::HistorySpec;
+
+use crate::detect::Engine;
 use crate::diag::Warnings;
-use crate::model::finding::{locate, Finding, Origin, Tag};
-use crate::source::{self, archive, walk};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::git::{self, open_target, GitTarget};
+use crate::model::finding::Finding;
+use crate::model::stats::ScanStats;
+use crate::source::archive::Unpacker;
+use crate::source::git_history::{self, HistoryOptions, HistoryScan};
+use crate::source::{staged, walk};
+use scanner::Scanner;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-pub mod git;
-pub mod history;
+/// What to scan and how, resolved once from the command line and the config (see `plan`).
+#[derive(Debug, Clone)]
+pub struct ScanPlan {
+    pub roots: Vec<Root>,
+    pub options: ScanOptions,
+}
 
-/// Everything a scan needs to know, resolved from the command line and config.
+/// A path to scan and what to scan there.
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub path: PathBuf,
+    pub target: Target,
+}
+
+/// What to scan at a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The files under the root (`--no-history`, or any root that is not a repository).
+    Tree,
+    /// The files, and the history selected by the spec when the root is a git repository.
+    TreeAndHistory(HistorySpec),
+    /// Only the history selected by the spec (`--history-only`, `--branch`, `--since-commit`,
+    /// `--range`): an error when the root is not a repository.
+    HistoryOnly(HistorySpec),
+    /// What the git index adds compared with HEAD (`--staged`).
+    Staged,
+}
+
+/// How to read and scan, the same for every root.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    pub paths: Vec<PathBuf>,
     pub follow: bool,
     pub no_ignore: bool,
     pub max_file_size: u64,
@@ -28,22 +59,20 @@ pub struct ScanOptions {
     pub archives: bool,
     /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
     pub inline_allow: bool,
-    /// Per path in `paths`: env files git history added (`dotenv-tracked`), as the history walk
-    /// found them (`scan::git`); empty when history is not scanned.
-    pub env_history: Vec<Vec<env_history::Added>>,
+    /// Show a progress bar for long history walks (the caller checked stderr is a terminal).
+    pub progress: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
-            paths: vec![PathBuf::from(".")],
             follow: false,
             no_ignore: false,
-            max_file_size: 25 << 20,
+            max_file_size: crate::model::units::DEFAULT_MAX_FILE_SIZE,
             threads: 0,
             archives: true,
             inline_allow: true,
-            env_history: Vec::new(),
+            progress: false,
         }
     }
 }
@@ -59,246 +88,171 @@ impl ScanOptions {
     }
 }
 
-/// What a scan measured, for the summary line and benchmarks.
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub files: AtomicU64,
-    pub bytes: AtomicU64,
-}
-
+/// The findings of a scan (sorted for the report) and what it measured.
 #[derive(Debug)]
-pub struct ScanResult {
+pub struct ScanOutput {
     pub findings: Vec<Finding>,
-    pub files: u64,
-    pub bytes: u64,
-    pub elapsed: Duration,
-    /// Commits walked and distinct blobs scanned in git history (0 without history).
-    pub commits: u64,
-    pub blobs: u64,
+    pub stats: ScanStats,
 }
 
-/// Scans blobs and collects findings; shared by every source.
-pub struct Scanner<'a> {
-    pub engine: &'a Engine,
-    pub warnings: &'a Warnings,
-    pub opts: &'a ScanOptions,
-    pub stats: Stats,
-    findings: Mutex<Vec<Finding>>,
+/// One root, opened: where its paths are shown and which sources run on it.
+struct Opened<'p> {
+    root: &'p Path,
+    /// Put before reported paths when several roots are scanned (`root/`).
+    prefix: String,
+    tree: bool,
+    history: Option<(GitTarget, &'p HistorySpec)>,
 }
 
-impl<'a> Scanner<'a> {
-    pub fn new(engine: &'a Engine, opts: &'a ScanOptions, warnings: &'a Warnings) -> Scanner<'a> {
-        Scanner {
-            engine,
-            warnings,
-            opts,
-            stats: Stats::default(),
-            findings: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn archive_limits(&self) -> archive::Limits {
-        archive::Limits {
-            member: self.opts.max_file_size,
-            total: (self.opts.max_file_size * 8).max(256 << 20),
-            depth: 3,
-        }
-    }
-
-    /// Scans one blob: opens archives, skips binary content, runs detection and turns matches
-    /// into findings with line, column and context tags.
-    pub fn scan_blob(&self, blob: source::Blob<'_>) {
-        let found = self.scan_blob_findings(blob);
-        if !found.is_empty() {
-            self.findings.lock().unwrap().extend(found);
-        }
-    }
-
-    /// [`Scanner::scan_blob`], returning the blob's findings instead of collecting them (git
-    /// history attributes each blob's findings to its commit afterwards).
-    pub fn scan_blob_findings(&self, blob: source::Blob<'_>) -> Vec<Finding> {
-        let mut budget = self.archive_limits().total;
-        let mut found = Vec::new();
-        self.scan_nested(blob, 0, &mut budget, &mut found);
-        found
-    }
-
-    fn scan_nested(
-        &self,
-        blob: source::Blob<'_>,
-        depth: usize,
-        budget: &mut u64,
-        found: &mut Vec<Finding>,
-    ) {
-        let limits = self.archive_limits();
-        if self.opts.archives {
-            if let Some(kind) = archive::kind(&blob.path) {
-                if depth >= limits.depth {
-                    self.warnings.warn(
-                        &blob.path,
-                        format!("archive nested more than {} deep; not opened", limits.depth),
-                    );
-                    return;
-                }
-                let origin = blob.origin.clone();
-                archive::expand(
-                    &blob.path,
-                    blob.data,
-                    kind,
-                    limits,
-                    budget,
-                    self.warnings,
-                    &mut |path, data, budget| {
-                        let inner = source::Blob {
-                            path,
-                            data,
-                            origin: origin.clone(),
-                        };
-                        self.scan_nested(inner, depth + 1, budget, found);
-                    },
-                );
-                return;
-            }
-        }
-        if source::is_binary(blob.data) {
-            return;
-        }
-        self.stats.files.fetch_add(1, Ordering::Relaxed);
-        self.stats
-            .bytes
-            .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
-        let hints = ScanHints {
-            generic: !path_class::is_hash_list(&blob.path),
-            decode_base64: true,
-        };
-        let matches = self.engine.scan(blob.data, hints);
-        if matches.is_empty() {
-            let mut out = Vec::new();
-            annotate::annotate_blob(
-                &blob.path,
-                blob.data,
-                &blob.origin,
-                &mut out,
-                &[],
-                self.warnings,
-            );
-            found.extend(out);
-            return;
-        }
-        let offsets: Vec<usize> = matches.iter().map(|m| m.span.start).collect();
-        let mut order: Vec<usize> = (0..matches.len()).collect();
-        order.sort_by_key(|&i| offsets[i]);
-        let sorted: Vec<usize> = order.iter().map(|&i| offsets[i]).collect();
-        let positions = locate(blob.data, &sorted);
-        let mut out = Vec::with_capacity(matches.len());
-        for (k, &i) in order.iter().enumerate() {
-            let m = &matches[i];
-            if self.opts.inline_allow && crate::suppress::inline_allowed(blob.data, m.span.clone())
-            {
-                continue;
-            }
-            let rule = &self.engine.rules()[m.rule];
-            let (line, column) = positions[k];
-            let mut f = Finding::for_secret(
-                rule,
-                &m.secret,
-                &blob.path,
-                line,
-                column,
-                blob.origin.clone(),
-            );
-            if m.decoded {
-                f.add_tag(Tag::Base64);
-                f.message.push_str(" (base64-encoded)");
-            }
-            if depth > 0 {
-                f.add_tag(Tag::Archive);
-            }
-            annotate::classify(&mut f, blob.data, m.span.start);
-            out.push(f);
-        }
-        annotate::annotate_blob(
-            &blob.path,
-            blob.data,
-            &blob.origin,
-            &mut out,
-            &sorted,
-            self.warnings,
-        );
-        found.extend(out);
-    }
-
-    pub fn into_findings(self) -> Vec<Finding> {
-        self.findings.into_inner().unwrap()
-    }
-}
-
-/// Runs a scan of the working tree(s) named in `opts`.
-pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<ScanResult, String> {
+/// Runs the scan `plan` describes.
+pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<ScanOutput, String> {
     let start = Instant::now();
-    for p in &opts.paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(format!("{}: no such file or directory", p.display()));
-        }
+    let opts = &plan.options;
+    let unpack = Unpacker::new(opts.archives, opts.max_file_size, warnings);
+    if let [Root {
+        path,
+        target: Target::Staged,
+    }] = plan.roots.as_slice()
+    {
+        let scanner = Scanner::new(engine, opts.inline_allow, warnings);
+        staged::scan(path, opts.max_file_size, &unpack, warnings, &scanner)?;
+        let (files, bytes) = scanner.counts();
+        let mut findings = scanner.into_findings().0;
+        sort_findings(&mut findings);
+        return Ok(ScanOutput {
+            findings,
+            stats: ScanStats {
+                files,
+                bytes,
+                elapsed: start.elapsed(),
+                ..ScanStats::default()
+            },
+        });
     }
-    let scanner = Scanner::new(engine, opts, warnings);
+
+    let opened = open_roots(plan)?;
     let threads = opts.worker_threads();
+    // History first: its walk also collects the env files any commit added, which the hygiene
+    // checks of the working tree need (one walk of the history, not two). Each repository's
+    // history gets its own scanner, so its hits stay its own.
+    let mut histories: Vec<Option<(HistoryScan, Vec<history::Hit>)>> =
+        Vec::with_capacity(opened.len());
+    for o in &opened {
+        histories.push(match &o.history {
+            Some((target, spec)) => {
+                let sink = Scanner::new(engine, opts.inline_allow, warnings);
+                let scan = git_history::scan(
+                    target,
+                    &HistoryOptions {
+                        spec,
+                        display_prefix: &o.prefix,
+                        threads,
+                        progress: opts.progress,
+                        max_file_size: opts.max_file_size,
+                    },
+                    &unpack,
+                    warnings,
+                    &sink,
+                )?;
+                Some((scan, sink.into_findings().1))
+            }
+            None => None,
+        });
+    }
+    let scanner = Scanner::new(engine, opts.inline_allow, warnings);
     let walk_opts = walk::WalkOptions {
         follow: opts.follow,
         no_ignore: opts.no_ignore,
         max_file_size: opts.max_file_size,
         threads,
     };
-    let multi = opts.paths.len() > 1;
-    let mut env_files: Vec<(String, Vec<PathBuf>)> = Vec::new();
-    for root in &opts.paths {
-        let tracked = crate::source::tracked_files(root);
-        let prefix = if multi {
-            format!("{}/", root.display().to_string().trim_end_matches('/'))
+    let mut env_files: Vec<Vec<PathBuf>> = Vec::with_capacity(opened.len());
+    for o in &opened {
+        env_files.push(if o.tree {
+            walk::tree(o.root, &o.prefix, &walk_opts, &unpack, warnings, &scanner)
         } else {
-            String::new()
-        };
-        let envs = Mutex::new(Vec::new());
-        walk::walk(root, &walk_opts, tracked.as_deref(), warnings, &|file| {
-            if path_class::is_dotenv(&file.rel) {
-                envs.lock().unwrap().push(file.abs.to_path_buf());
-            }
-            scanner.scan_blob(source::Blob {
-                path: format!("{prefix}{}", file.rel),
-                data: &file.data,
-                origin: Origin::WorkingTree,
-            });
+            Vec::new()
         });
-        env_files.push((prefix, envs.into_inner().unwrap()));
     }
-    let files = scanner.stats.files.load(Ordering::Relaxed);
-    let bytes = scanner.stats.bytes.load(Ordering::Relaxed);
-    let mut findings = scanner.into_findings();
-    let roots: Vec<crate::hygiene::RootEnvFiles<'_>> = opts
-        .paths
+    let (files, mut bytes) = scanner.counts();
+    let mut findings = scanner.into_findings().0;
+    let roots: Vec<crate::hygiene::RootEnvFiles<'_>> = opened
         .iter()
         .zip(&env_files)
-        .enumerate()
-        .map(
-            |(i, (root, (prefix, env_files)))| crate::hygiene::RootEnvFiles {
-                root,
-                prefix,
-                env_files,
-                env_history: opts.env_history.get(i).map_or(&[], Vec::as_slice),
-            },
-        )
+        .zip(&histories)
+        .filter(|((o, _), _)| o.tree)
+        .map(|((o, env_files), history)| crate::hygiene::RootEnvFiles {
+            root: o.root,
+            prefix: &o.prefix,
+            env_files,
+            env_history: history
+                .as_ref()
+                .map_or(&[], |(h, _)| h.env_files.as_slice()),
+        })
         .collect();
     let hygiene = crate::hygiene::check(&roots, &findings);
     findings.extend(hygiene);
     sort_findings(&mut findings);
-    Ok(ScanResult {
-        findings,
-        files,
-        bytes,
-        elapsed: start.elapsed(),
-        commits: 0,
-        blobs: 0,
-    })
+
+    let mut stats = ScanStats::default();
+    for (o, walked) in opened.iter().zip(histories) {
+        let (Some((target, _)), Some((walked, hits))) = (&o.history, walked) else {
+            continue;
+        };
+        stats.commits += walked.commits;
+        stats.blobs += walked.blobs;
+        bytes += walked.bytes;
+        let head = git::head_blobs(target);
+        history::attribute(target, &o.prefix, &mut findings, hits, &head, o.tree);
+    }
+    sort_findings(&mut findings);
+    stats.files = files;
+    stats.bytes = bytes;
+    stats.elapsed = start.elapsed();
+    Ok(ScanOutput { findings, stats })
+}
+
+/// Checks every root and opens the repositories whose history the plan asks for.
+fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, String> {
+    let multi = plan.roots.len() > 1;
+    let mut out = Vec::with_capacity(plan.roots.len());
+    for root in &plan.roots {
+        let prefix = if multi {
+            format!("{}/", root.path.display().to_string().trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        let (tree, history) = match &root.target {
+            Target::Tree => (true, None),
+            Target::Staged => return Err("--staged scans one repository".to_string()),
+            Target::TreeAndHistory(spec) => match open_target(&root.path) {
+                Some(t) => (t.has_workdir, Some((t, spec))),
+                None => (true, None),
+            },
+            Target::HistoryOnly(spec) => match open_target(&root.path) {
+                Some(t) => (false, Some((t, spec))),
+                None => {
+                    return Err(format!(
+                        "{}: not a git repository ({} scans git history)",
+                        root.path.display(),
+                        spec.flag()
+                    ))
+                }
+            },
+        };
+        out.push(Opened {
+            root: &root.path,
+            prefix,
+            tree,
+            history,
+        });
+    }
+    for o in out.iter().filter(|o| o.tree) {
+        if std::fs::symlink_metadata(o.root).is_err() {
+            return Err(format!("{}: no such file or directory", o.root.display()));
+        }
+    }
+    Ok(out)
 }
 
 /// Report order: by path, then line and column, then rule.

@@ -8,7 +8,6 @@
 //! Exit codes: 0 the key works (offline: no problem found), 1 a problem that breaks the key,
 //! 2 could not tell.
 
-use crate::cli::DoctorArgs;
 use crate::detect::{filters, Engine, ScanHints};
 use crate::diag::Warnings;
 use crate::model::finding::{redact, Secret, VerifyStatus};
@@ -47,8 +46,19 @@ const LEGITIMATE: &[&str] = &[
     "AZURE_OPENAI_API_KEY",
 ];
 
+/// What `keyhound doctor` was asked.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// An env file to inspect besides `.env` and `.env.local` of the current directory.
+    pub env_file: Option<PathBuf>,
+    /// No network call.
+    pub offline: bool,
+    /// `openai=URL`: where the live check goes instead of the official host.
+    pub verify_endpoint: Vec<String>,
+}
+
 /// `keyhound doctor` from the command line: prints to stdout, returns the exit code.
-pub fn run_cli(args: &DoctorArgs) -> Result<u8, String> {
+pub fn run_cli(args: &Options) -> Result<u8, String> {
     let endpoints = Endpoints::parse(&args.verify_endpoint)?;
     let dir = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
     let env: Vec<(String, String)> = std::env::vars_os()
