@@ -210,7 +210,8 @@ fn imports_follow_the_dependency_rule() {
     for e in std::fs::read_dir(root.join("src")).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_stem().unwrap().to_string_lossy().into_owned();
-        if (p.is_dir() || p.extension().is_some_and(|x| x == "rs")) && name != "lib" {
+        if (p.join("mod.rs").is_file() || p.extension().is_some_and(|x| x == "rs")) && name != "lib"
+        {
             modules.insert(name);
         }
     }
