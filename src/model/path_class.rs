@@ -1,7 +1,7 @@
 //! File classes by path: env files, browser bundles, source maps, notebooks, CI config, docs,
 //! tests, and hash lists (lockfiles, checksum files) where generic rules only produce noise.
 
-use crate::finding::Tag;
+use crate::model::finding::Tag;
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '!']).next().unwrap_or(path)

@@ -2,8 +2,8 @@
 //! missing `.gitignore` rule, a key exposed to browsers). They are listed by `keyhound rules`
 //! next to the regex rules and carry a rule id like any other finding.
 
-use crate::finding::{Finding, Origin};
-use crate::rules::Severity;
+use crate::model::finding::{Finding, Origin};
+use crate::model::rule::Severity;
 use serde::Serialize;
 
 /// One built-in check. `severity` is the default; a check may raise it (a key inside a
@@ -111,7 +111,9 @@ mod tests {
                 "{id}"
             );
             assert!(
-                !crate::rules::builtin_rules().iter().any(|r| r.id == id),
+                !crate::model::rule::builtin_rules()
+                    .iter()
+                    .any(|r| r.id == id),
                 "{id} clashes with a regex rule"
             );
         }

@@ -92,3 +92,20 @@ pub fn install(path: &Path, force: bool) -> Result<Installed, String> {
         (None, false) => Installed::New(hook),
     })
 }
+
+/// `keyhound install-hook`: installs the hook and says what it did.
+pub fn run(path: &Path, force: bool) -> Result<u8, String> {
+    match install(path, force)? {
+        Installed::New(p) => eprintln!("keyhound: installed {}", p.display()),
+        Installed::Updated(p) => eprintln!("keyhound: updated {}", p.display()),
+        Installed::Replaced(p, b) => {
+            eprintln!(
+                "keyhound: installed {} (the previous hook is saved as {})",
+                p.display(),
+                b.display()
+            )
+        }
+    }
+    eprintln!("keyhound: every `git commit` now runs `keyhound scan --staged`");
+    Ok(0)
+}

@@ -15,7 +15,7 @@
 //! }
 //! ```
 
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,10 +118,10 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Origin;
+    use crate::model::finding::Origin;
 
     fn finding(path: &str, secret: &str) -> Finding {
-        let rule = &crate::rules::builtin_rules()[0];
+        let rule = &crate::model::rule::builtin_rules()[0];
         Finding::for_secret(rule, secret, path, 3, 1, Origin::WorkingTree)
     }
 

@@ -1,7 +1,7 @@
-//! Opening a scan target as a git repository, and the small git helpers that history and
-//! staged scanning share: commit attribution, dates, paths.
+//! Git plumbing that every stage shares: opening a scan target as a repository, the files the
+//! index tracks, paths as git stores them, commit information and object ids.
 
-use crate::finding::CommitInfo;
+use crate::model::finding::CommitInfo;
 use git2::{Oid, Repository};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -92,6 +92,69 @@ pub fn path_bytes(rel: &Path) -> Vec<u8> {
     {
         rel.to_string_lossy().replace('\\', "/").into_bytes()
     }
+}
+
+/// A git path (bytes, `/`-separated) as a native path; non-UTF-8 bytes are kept on Unix.
+pub fn path_from_bytes(b: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(b))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(b).into_owned())
+    }
+}
+
+/// Absolute paths of the files git tracks, when `root` is inside a git work tree; `None`
+/// otherwise (or when the index cannot be read: then the ignore rules decide alone).
+pub fn tracked_files(root: &Path) -> Option<Vec<PathBuf>> {
+    let repo = Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let index = repo.index().ok()?;
+    let root_abs = root.canonicalize().ok()?;
+    let strip = |p: PathBuf| -> PathBuf {
+        // Report paths under `root` as the walk sees them (root as given, not canonical).
+        match p.strip_prefix(&root_abs) {
+            Ok(rel) => root.join(rel),
+            Err(_) => p,
+        }
+    };
+    Some(
+        index
+            .iter()
+            .map(|e| strip(workdir.join(path_from_bytes(&e.path))))
+            .collect(),
+    )
+}
+
+/// Blob ids in HEAD's tree under the scan root (empty without HEAD).
+pub fn head_blobs(target: &GitTarget) -> OidSet {
+    let mut out = OidSet::default();
+    let repo = &target.repo;
+    let Some(tree) = repo.head().ok().and_then(|h| h.peel_to_tree().ok()) else {
+        return out;
+    };
+    let root = if target.prefix.is_empty() {
+        tree
+    } else {
+        match tree
+            .get_path(&path_from_bytes(&target.prefix))
+            .ok()
+            .and_then(|e| repo.find_tree(e.id()).ok())
+        {
+            Some(t) => t,
+            None => return out,
+        }
+    };
+    let _ = root.walk(git2::TreeWalkMode::PreOrder, |_, e| {
+        if e.kind() == Some(git2::ObjectType::Blob) {
+            out.insert(oid_key(e.id()));
+        }
+        git2::TreeWalkResult::Ok
+    });
+    out
 }
 
 /// A git path for display: non-UTF-8 bytes become U+FFFD.

@@ -2,10 +2,20 @@
 //! that introduced it; `history-only` when the secret is neither in HEAD nor in the working
 //! tree; no duplicate of a working-tree finding.
 
-use crate::finding::{Finding, Origin, Secret, Tag};
-use crate::source::git_history::Hit;
-use crate::source::git_repo::{commit_info, oid_key, GitTarget, OidSet};
+use crate::git::{commit_info, oid_key, path_from_bytes, GitTarget, OidSet};
+use crate::model::finding::{short_sha, Finding, Origin, Secret, Tag};
+use git2::Oid;
 use std::collections::{HashMap, HashSet};
+
+/// A finding in a history blob, before attribution.
+#[derive(Debug)]
+pub struct Hit {
+    pub finding: Finding,
+    pub blob: Oid,
+    pub commit: Oid,
+    /// Position of the commit in the walk, oldest first.
+    pub order: u32,
+}
 
 /// What the user must know about a key that only lives in history.
 pub const HISTORY_ONLY_REMEDIATION: &str = "This key is only in git history: deleting the file did not make it safe. \
@@ -76,7 +86,8 @@ pub fn attribute(
             .entry(hit.commit)
             .or_insert_with(|| commit_info(&target.repo, hit.commit))
             .clone();
-        let short = &hit.commit.to_string()[..12];
+        let sha = hit.commit.to_string();
+        let short = short_sha(&sha);
         if let Some(&i) = wt_index.get(&key) {
             // Keep the working-tree finding; say where it came from.
             let f = &mut wt[i];
@@ -91,7 +102,7 @@ pub fn attribute(
         if let Some(c) = info {
             f.origin = Origin::Commit(c);
         } else {
-            f.origin = Origin::Commit(crate::finding::CommitInfo {
+            f.origin = Origin::Commit(crate::model::finding::CommitInfo {
                 sha: hit.commit.to_string(),
                 author: String::new(),
                 email: String::new(),
@@ -142,7 +153,7 @@ fn in_head_at_path(
     // Archive members (`a.zip!inner`) are looked up by their archive's path.
     let file = path.split('!').next().unwrap_or(path);
     full.extend_from_slice(file.as_bytes());
-    let Ok(entry) = head.get_path(&crate::source::path_from_bytes(&full)) else {
+    let Ok(entry) = head.get_path(&path_from_bytes(&full)) else {
         return false;
     };
     let Ok(blob) = target.repo.find_blob(entry.id()) else {

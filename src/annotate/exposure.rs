@@ -3,10 +3,10 @@
 //! variable (re-labelled `client-exposed-env`: one finding per key, not two), and AI SDK
 //! clients created in the browser (`browser-sdk-client`, even without a literal key).
 
-use super::checks::{self, BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV};
-use super::file_class;
-use crate::finding::{locate, Finding, Origin, Tag};
-use crate::rules::Severity;
+use super::PathClass;
+use crate::model::check::{self as checks, BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV};
+use crate::model::finding::{locate, Finding, Origin, Tag};
+use crate::model::rule::Severity;
 
 /// Public-variable prefixes and the framework that inlines them into the browser bundle.
 /// Longer prefixes first: `NEXT_PUBLIC_` must win over `PUBLIC_`.
@@ -127,10 +127,10 @@ struct MapSources {
 
 /// Per blob, after every finding of the blob is built (`offsets[k]` is where `findings[k]`
 /// starts): source maps' `sourcesContent`, build output escalation.
-pub fn annotate(path: &str, data: &[u8], findings: &mut [Finding], offsets: &[usize]) {
+pub fn annotate(class: &PathClass, data: &[u8], findings: &mut [Finding], offsets: &[usize]) {
     use super::json_path::Seg;
     let mut marked = vec![false; findings.len()];
-    if file_class::is_source_map(path) && !findings.is_empty() {
+    if class.source_map && !findings.is_empty() {
         if let Ok(paths) = super::json_path::paths_at(data, offsets) {
             let mut sources: Option<Vec<Option<String>>> = None;
             for (k, (f, p)) in findings.iter_mut().zip(&paths).enumerate() {
@@ -155,14 +155,14 @@ pub fn annotate(path: &str, data: &[u8], findings: &mut [Finding], offsets: &[us
         }
     }
     for (f, done) in findings.iter_mut().zip(marked) {
-        if !done && f.secret.is_some() && file_class::is_client_bundle(&f.path) {
+        if !done && f.secret.is_some() && class.client_bundle {
             mark_client_bundle(f, "in a file that ships to browsers (build output)");
         }
     }
 }
 
 /// File types where an SDK client can be constructed.
-fn is_script(path: &str) -> bool {
+pub fn is_script(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     [
         ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte", ".astro",
@@ -212,20 +212,18 @@ pub fn browser_flags(data: &[u8]) -> Vec<usize> {
 /// in the same file, or a public env variable is read within a few lines; high otherwise
 /// (a bring-your-own-key app passes the user's own key).
 pub fn browser_sdk_clients(
+    class: &PathClass,
     path: &str,
     data: &[u8],
     origin: &Origin,
     key_in_file: bool,
 ) -> Vec<Finding> {
-    if !is_script(path)
-        || file_class::is_docs(path)
-        || memchr::memmem::find(data, SDK_FLAG).is_none()
-    {
+    if !class.script || class.docs || memchr::memmem::find(data, SDK_FLAG).is_none() {
         return Vec::new();
     }
     let flags = browser_flags(data);
     let positions = locate(data, &flags);
-    let bundle = file_class::is_client_bundle(path);
+    let bundle = class.client_bundle;
     flags
         .iter()
         .zip(positions)
@@ -248,7 +246,7 @@ pub fn browser_sdk_clients(
                 };
                 f.message.push_str(&format!(" ({why}): {EXPOSED}"));
             }
-            for t in file_class::tags_for_path(path) {
+            for &t in &class.tags {
                 f.add_tag(t);
             }
             f

@@ -2,7 +2,7 @@
 //! distinct tree once, oldest commit first, and records each env file path it meets with the
 //! first commit that had it, from tree entry names alone (no blob is read).
 
-use crate::finding::CommitInfo;
+use crate::model::finding::CommitInfo;
 
 /// An env file path (repository-relative, `/`-separated) and the first commit that added it.
 #[derive(Debug, Clone)]

@@ -8,11 +8,11 @@
 //! (`gitignore-missing`) is decided by the `.gitignore` files alone; outside git that is the
 //! only rule set.
 
-use super::checks::{self, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
-use super::dotenv_history::Added;
-use super::file_class;
-use crate::finding::{Finding, Origin, Tag};
-use crate::rules::Severity;
+use crate::model::check::{self as checks, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
+use crate::model::env_history::Added;
+use crate::model::finding::{short_sha, Finding, Origin, Tag};
+use crate::model::path_class as file_class;
+use crate::model::rule::Severity;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -127,7 +127,7 @@ impl<'a> RootCheck<'a> {
         if let Ok(index) = repo.index() {
             for e in index.iter() {
                 let rel = String::from_utf8_lossy(&e.path).into_owned();
-                let abs = workdir.join(crate::source::path_from_bytes(&e.path));
+                let abs = workdir.join(crate::git::path_from_bytes(&e.path));
                 if file_class::is_dotenv(&rel) && abs.starts_with(&self.base) {
                     tracked.push(abs);
                 }
@@ -147,7 +147,7 @@ impl<'a> RootCheck<'a> {
             let mut f = checks::finding(DOTENV_TRACKED, &shown, 1, 1, origin);
             let name = relative(&workdir, abs);
             f.message = match added_at.get(abs) {
-                Some(a) => format!("{name} is tracked by git (added in commit {}): everyone with a clone has its contents", short(&a.commit.sha)),
+                Some(a) => format!("{name} is tracked by git (added in commit {}): everyone with a clone has its contents", short_sha(&a.commit.sha)),
                 None => format!("{name} is tracked by git (in the index): the next commit shares its contents"),
             };
             self.dotenv_tracked_details(&mut f, &name, keys);
@@ -173,7 +173,7 @@ impl<'a> RootCheck<'a> {
             f.message = format!(
                 "{} was committed in {} (\"{}\") and later removed, but it is still in git history",
                 a.path,
-                short(&a.commit.sha),
+                short_sha(&a.commit.sha),
                 a.commit.summary
             );
             if keys > 0 {
@@ -481,10 +481,6 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(12)]
 }
 
 /// `path` relative to `base`, `/`-separated, with `..` when it lies outside.

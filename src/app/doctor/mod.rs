@@ -8,10 +8,9 @@
 //! Exit codes: 0 the key works (offline: no problem found), 1 a problem that breaks the key,
 //! 2 could not tell.
 
-use crate::cli::DoctorArgs;
 use crate::detect::{filters, Engine, ScanHints};
 use crate::diag::Warnings;
-use crate::finding::{redact, Secret, VerifyStatus};
+use crate::model::finding::{redact, Secret, VerifyStatus};
 use crate::verify::{self, Client, Endpoints, Settings};
 use std::io::Write;
 use std::path::PathBuf;
@@ -47,8 +46,19 @@ const LEGITIMATE: &[&str] = &[
     "AZURE_OPENAI_API_KEY",
 ];
 
+/// What `keyhound doctor` was asked.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// An env file to inspect besides `.env` and `.env.local` of the current directory.
+    pub env_file: Option<PathBuf>,
+    /// No network call.
+    pub offline: bool,
+    /// `openai=URL`: where the live check goes instead of the official host.
+    pub verify_endpoint: Vec<String>,
+}
+
 /// `keyhound doctor` from the command line: prints to stdout, returns the exit code.
-pub fn run_cli(args: &DoctorArgs) -> Result<u8, String> {
+pub fn run_cli(args: &Options) -> Result<u8, String> {
     let endpoints = Endpoints::parse(&args.verify_endpoint)?;
     let dir = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
     let env: Vec<(String, String)> = std::env::vars_os()
@@ -61,7 +71,7 @@ pub fn run_cli(args: &DoctorArgs) -> Result<u8, String> {
         .collect();
     let warnings = Warnings::new(false);
     let settings = Settings::from_env(&warnings);
-    let engine = Engine::new(crate::rules::builtin_rules())?;
+    let engine = Engine::new(crate::model::rule::builtin_rules())?;
     let mut out = Vec::new();
     let code = Doctor {
         env,

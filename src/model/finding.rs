@@ -1,6 +1,6 @@
 //! The `Finding` model every stage after detection works on, and every reporter renders.
 
-use crate::rules::{Rule, Severity};
+use crate::model::rule::{Rule, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -82,6 +82,18 @@ pub struct CommitInfo {
     /// RFC 3339, in the author's time zone.
     pub date: String,
     pub summary: String,
+}
+
+impl CommitInfo {
+    /// The commit id as shown to people (12 hex digits).
+    pub fn short_sha(&self) -> &str {
+        short_sha(&self.sha)
+    }
+}
+
+/// The short form of a commit id shown to people (12 hex digits).
+pub fn short_sha(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
 }
 
 /// Where a secret lives, as far as that changes what it means and what to do.
@@ -270,6 +282,13 @@ impl Finding {
         h.update(b"\0");
         h.update(self.path.as_bytes());
         hex(&h.finalize()[..16])
+    }
+
+    /// The key was verified and authenticated: it must be rotated first.
+    pub fn is_live(&self) -> bool {
+        self.verification
+            .as_ref()
+            .is_some_and(|v| v.status.is_live())
     }
 
     pub fn has_tag(&self, t: Tag) -> bool {
