@@ -1,6 +1,6 @@
 //! Git history scanning end to end: real repositories built with the git CLI, the real binary.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

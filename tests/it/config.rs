@@ -1,7 +1,7 @@
 //! `.keyhound.toml`: discovery, --config, custom and disabled rules, allowlists, severity
 //! overrides, [scan] defaults, and errors that name the file and line.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::str::contains;
 

@@ -2,7 +2,7 @@
 //! its install script with a fake cargo; SARIF limits; and actionlint over action.yml and the
 //! example workflow.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;

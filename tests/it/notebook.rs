@@ -1,7 +1,7 @@
 //! Keys in Jupyter notebooks: in cell sources and outputs, at the right line of the .ipynb file,
 //! with the cell number in the message; minified (one-line) notebooks; broken notebooks.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{json, Value};
 

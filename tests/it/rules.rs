@@ -2,7 +2,7 @@
 //! rule), no negative example produces any finding, every rule is documented, and one key of each
 //! provider planted in files of different kinds is found by the real binary at the right place.
 
-mod common;
+use crate::common;
 
 use keyhound::detect::{Engine, ScanHints};
 use keyhound::rules::{builtin_rules, Rule};

@@ -1,6 +1,6 @@
 //! Inline allow comments, --no-inline-allow, --fail-on, --exit-zero and --strict, end to end.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn paths(report: &serde_json::Value) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! `keyhound install-hook`: a plain .git/hooks/pre-commit, core.hooksPath, --force.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use predicates::str::contains;

@@ -1,6 +1,6 @@
 //! `keyhound scan --staged` end to end: real repositories, the real binary.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `keyhound doctor`: the "my OpenAI key stopped working" checklist, offline and with one live
 //! call to a scripted server on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, openai_key, write};

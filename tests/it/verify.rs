@@ -2,7 +2,7 @@
 //! provider's main verdicts, retries (5xx, timeouts, dropped connections, 429 + Retry-After),
 //! one request per distinct key, endpoint safety, and no full key in any output.
 
-mod common;
+use crate::common;
 
 use common::http::{MockServer, Reply};
 use common::{assert_valid_sarif, fake, keyhound, openai_key, write};

@@ -3,7 +3,7 @@
 //! to `--output` files, and every byte keyhound produced is searched for the secrets and for
 //! long pieces of them.
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use common::{fake, keyhound, openai_key, write};

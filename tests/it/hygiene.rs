@@ -1,7 +1,7 @@
 //! Repository hygiene checks end to end: committed, unignored and history-only env files, and
 //! missing .gitignore rules, in real git repositories and in plain directories.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! `keyhound baseline create` and `keyhound scan --baseline`.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use predicates::str::contains;

@@ -3,7 +3,7 @@
 //! that the scan finishes, reports that key, exits 1, and prints at most one warning line for
 //! the bad input. `--strict` turns warnings into exit code 2.
 
-mod common;
+use crate::common;
 
 use common::{findings, keyhound, openai_key, write};
 use std::io::Write as _;

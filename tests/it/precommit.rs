@@ -5,7 +5,7 @@
 //! (`language: rust`) makes pre-commit `cargo install` the crate, a release build that takes
 //! minutes; it has its own test, ignored by default: `cargo test --test precommit -- --ignored`.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;

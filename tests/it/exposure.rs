@@ -1,7 +1,7 @@
 //! Keys exposed to browsers, end to end, on framework layouts built in the test: build output,
 //! source maps, framework public env variables, and AI SDK clients created in the browser.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 use std::path::Path;

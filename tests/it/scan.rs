@@ -1,7 +1,7 @@
 //! End-to-end tests of `keyhound scan` on directory trees: exit codes, formats, file kinds,
 //! archives, base64, and the command-line surface.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]
