@@ -14,7 +14,7 @@
 //!
 //! Everything here is pure and allocation-light: it runs once per regex match, never per byte.
 
-use crate::rules::MatchFilter;
+use crate::model::rule::MatchFilter;
 
 /// Where a connection string points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

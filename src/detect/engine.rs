@@ -2,7 +2,7 @@
 
 use super::keywords::Keywords;
 use super::{checksum, connstr, decode, entropy, filters, Match};
-use crate::rules::{Rule, DEFAULT_LOOKBEHIND};
+use crate::model::rule::{Rule, DEFAULT_LOOKBEHIND};
 use regex_automata::{meta, util::syntax, Input};
 use std::sync::OnceLock;
 
@@ -370,7 +370,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::builtin_rules;
+    use crate::model::rule::builtin_rules;
 
     fn engine() -> Engine {
         Engine::new(builtin_rules()).unwrap()

@@ -6,7 +6,7 @@
 //! beside them and are not checked either.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 use serde_json::Value;
 
 pub const VERIFIER: Verifier = Verifier {

@@ -2,7 +2,7 @@
 //! OAuth access tokens). Read-only: it returns the account's email and status.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "digitalocean",

@@ -2,7 +2,7 @@
 //! type, workplace and, for service tokens, project and config). Read-only.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "doppler",
