@@ -1,5 +1,7 @@
-//! Command-line definitions (clap). `main.rs` turns them into library calls.
+//! Command-line definitions (clap types only). `plan` resolves them, with `.keyhound.toml`,
+//! into what the rest of the program works on.
 
+use crate::model::units::parse_size;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -181,7 +183,7 @@ pub struct ScanArgs {
 
     /// Exit 1 only for findings of at least this severity.
     #[arg(long, value_name = "SEVERITY", help_heading = "Suppression")]
-    pub fail_on: Option<crate::rules::Severity>,
+    pub fail_on: Option<crate::model::rule::Severity>,
 
     /// Always exit 0 when the scan ran (findings are still reported).
     #[arg(long, help_heading = "Suppression")]
@@ -227,35 +229,16 @@ pub enum RulesFormat {
     Json,
 }
 
-/// `25M`, `1G`, `512K`, `100000`, `25MiB`.
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let lower = t.to_ascii_lowercase();
-    let lower = lower.trim_end_matches("ib").trim_end_matches('b');
-    let (num, mult) = match lower.char_indices().last() {
-        Some((i, 'k')) => (&lower[..i], 1u64 << 10),
-        Some((i, 'm')) => (&lower[..i], 1 << 20),
-        Some((i, 'g')) => (&lower[..i], 1 << 30),
-        _ => (lower, 1),
-    };
-    num.trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("'{s}' is not a size (examples: 25M, 512K, 1G, 100000)"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sizes() {
-        assert_eq!(parse_size("25M").unwrap(), 25 << 20);
-        assert_eq!(parse_size("25MiB").unwrap(), 25 << 20);
-        assert_eq!(parse_size("512k").unwrap(), 512 << 10);
-        assert_eq!(parse_size("100").unwrap(), 100);
-        assert!(parse_size("lots").is_err());
+    fn default_file_size_is_the_library_default() {
+        let Command::Scan(a) = Cli::parse_from(["keyhound", "scan"]).command else {
+            unreachable!()
+        };
+        assert_eq!(a.max_file_size, crate::model::units::DEFAULT_MAX_FILE_SIZE);
     }
 
     #[test]

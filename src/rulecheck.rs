@@ -5,7 +5,7 @@
 //! produce any finding. Users run it on their own rule files before they rely on them.
 
 use crate::detect::{Engine, ScanHints};
-use crate::rules::{self, Rule};
+use crate::model::rule::{self as rules, Rule};
 use crate::testkeys::{expand, seed_for};
 use serde::Deserialize;
 use std::fmt;

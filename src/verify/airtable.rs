@@ -2,7 +2,7 @@
 //! user id and, for personal access tokens, its scopes).
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "airtable",

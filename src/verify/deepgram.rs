@@ -1,7 +1,7 @@
 //! Deepgram: `GET /v1/projects` (lists the key's projects; read-only) with `Authorization: Token`.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "deepgram",

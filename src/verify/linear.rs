@@ -3,7 +3,7 @@
 //! Linear answers a bad key with HTTP 400 or 401 and an `AUTHENTICATION_ERROR` extension.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "linear",

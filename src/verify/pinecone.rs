@@ -1,7 +1,7 @@
 //! Pinecone: list the project's indexes (`GET /indexes`, read-only) with the `Api-Key` header.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "pinecone",

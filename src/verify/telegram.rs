@@ -2,7 +2,7 @@
 //! (`/bot<token>/getMe`), as the Bot API requires; it goes only to api.telegram.org over TLS.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "telegram",
