@@ -32,7 +32,13 @@ fn no_example_is_reported_as_another_providers_key() {
                 // The key alone, where nothing but its format identifies it. Name-anchored rules
                 // then find nothing, which is right; what must not happen is another provider's
                 // rule claiming it.
-                for m in found.iter().filter(|m| m.rule_is(rules, &rule.id)) {
+                // A password inside a connection URI can be any provider's credential (a
+                // PlanetScale password in a mysql:// URI is both): URI rules are not checked alone.
+                let uri_rule = rule.keywords.iter().any(|k| k.contains("://"));
+                for m in found
+                    .iter()
+                    .filter(|m| !uri_rule && m.rule_is(rules, &rule.id))
+                {
                     for neutral in [
                         m.secret.clone(),
                         format!("value = \"{}\"", m.secret),

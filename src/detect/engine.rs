@@ -199,7 +199,9 @@ impl Engine {
                 let Some(decoded) = decode::decode_printable(&hay[run.clone()]) else {
                     continue;
                 };
-                for m in self.scan_plain(&decoded, inner) {
+                // Overlaps inside the decoded text are resolved there, on their own spans: two
+                // rules matching one decoded key must not both survive as the same run.
+                for m in self.resolve_overlaps(self.scan_plain(&decoded, inner)) {
                     found.push(Match {
                         span: run.clone(),
                         decoded: true,
