@@ -61,6 +61,8 @@ fn scan_and_suppress(
         threads: args.threads,
         archives: !args.no_archives,
         inline_allow: !args.no_inline_allow,
+        include_public: args.include_public,
+        scan_dependencies: args.scan_dependencies,
         env_history: Vec::new(),
     };
     let mut result = if args.staged {
@@ -94,6 +96,14 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
                 .retain(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()));
         }
     }
+    // The exit code follows --fail-on over every finding; --min-severity only hides some.
+    let policy = suppress::ExitPolicy {
+        fail_on: args.fail_on,
+        exit_zero: args.exit_zero,
+        strict: args.strict,
+    };
+    let code = policy.exit_code(&result.findings, warnings.count());
+    let hidden_below_min = report::apply_min_severity(&mut result.findings, args.min_severity);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: args.no_redact,
@@ -103,6 +113,8 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
         elapsed: result.elapsed,
         commits: result.commits,
         blobs: result.blobs,
+        min_severity: args.min_severity,
+        hidden_below_min,
     };
     write_report(args.output.as_deref(), |out| match args.format {
         report::Format::Sarif => {
@@ -114,15 +126,11 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
         }
         format => report::render(format, &result.findings, &ctx, out),
     })?;
+    // How to fix or allow, only when something was shown.
     if !result.findings.is_empty() && args.format == report::Format::Human && !args.quiet {
         eprintln!("\n{}", suppress::ALLOW_HINT);
     }
-    let policy = suppress::ExitPolicy {
-        fail_on: args.fail_on,
-        exit_zero: args.exit_zero,
-        strict: args.strict,
-    };
-    Ok(policy.exit_code(&result.findings, warnings.count()))
+    Ok(code)
 }
 
 fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {

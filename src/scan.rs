@@ -26,6 +26,12 @@ pub struct ScanOptions {
     pub archives: bool,
     /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
     pub inline_allow: bool,
+    /// Report public-by-design values (publishable keys, anon keys, DSNs) at severity `info`
+    /// (`--include-public`); by default they are not reported.
+    pub include_public: bool,
+    /// Walk into dependency directories (`node_modules/`, `vendor/`, ...) that git does not
+    /// track (`--scan-dependencies`); tracked files in them are always scanned.
+    pub scan_dependencies: bool,
     /// Per path in `paths`: env files git history added (`dotenv-tracked`), as the history walk
     /// found them (`scan::git`); empty when history is not scanned.
     pub env_history: Vec<Vec<context::dotenv_history::Added>>,
@@ -41,6 +47,8 @@ impl Default for ScanOptions {
             threads: 0,
             archives: true,
             inline_allow: true,
+            include_public: false,
+            scan_dependencies: false,
             env_history: Vec::new(),
         }
     }
@@ -189,6 +197,8 @@ impl<'a> Scanner<'a> {
         let sorted: Vec<usize> = order.iter().map(|&i| offsets[i]).collect();
         let positions = locate(blob.data, &sorted);
         let mut out = Vec::with_capacity(matches.len());
+        // Where each finding in `out` starts (findings skipped below have none).
+        let mut kept = Vec::with_capacity(matches.len());
         for (k, &i) in order.iter().enumerate() {
             let m = &matches[i];
             if self.opts.inline_allow && crate::suppress::inline_allowed(blob.data, m.span.clone())
@@ -196,6 +206,10 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             let rule = &self.engine.rules()[m.rule];
+            let public = m.public_reason(rule);
+            if public.is_some() && !self.opts.include_public {
+                continue;
+            }
             let (line, column) = positions[k];
             let mut f = Finding::for_secret(
                 rule,
@@ -205,6 +219,17 @@ impl<'a> Scanner<'a> {
                 column,
                 blob.origin.clone(),
             );
+            if let Some(v) = &m.verdict {
+                if let Some(s) = v.severity {
+                    f.severity = s;
+                }
+                if let Some(note) = &v.note {
+                    f.add_fact(note);
+                }
+            }
+            if let Some(why) = public {
+                f.mark_public(why);
+            }
             if m.decoded {
                 f.add_tag(Tag::Base64);
                 f.message.push_str(" (base64-encoded)");
@@ -214,13 +239,14 @@ impl<'a> Scanner<'a> {
             }
             context::classify(&mut f, blob.data, m.span.start);
             out.push(f);
+            kept.push(sorted[k]);
         }
         context::annotate_blob(
             &blob.path,
             blob.data,
             &blob.origin,
             &mut out,
-            &sorted,
+            &kept,
             self.warnings,
         );
         found.extend(out);
@@ -246,6 +272,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
         no_ignore: opts.no_ignore,
         max_file_size: opts.max_file_size,
         threads,
+        skip_dependencies: !opts.scan_dependencies,
     };
     let multi = opts.paths.len() > 1;
     let mut env_files: Vec<(String, Vec<PathBuf>)> = Vec::new();

@@ -137,6 +137,9 @@ pub fn annotate(path: &str, data: &[u8], findings: &mut [Finding], offsets: &[us
                 let [Seg::Key(key), Seg::Index(i), ..] = p.as_slice() else {
                     continue;
                 };
+                if f.public.is_some() {
+                    continue;
+                }
                 if key != "sourcesContent" {
                     continue;
                 }
@@ -155,7 +158,11 @@ pub fn annotate(path: &str, data: &[u8], findings: &mut [Finding], offsets: &[us
         }
     }
     for (f, done) in findings.iter_mut().zip(marked) {
-        if !done && f.secret.is_some() && file_class::is_client_bundle(&f.path) {
+        if !done
+            && f.secret.is_some()
+            && f.public.is_none()
+            && file_class::is_client_bundle(&f.path)
+        {
             mark_client_bundle(f, "in a file that ships to browsers (build output)");
         }
     }
@@ -219,6 +226,7 @@ pub fn browser_sdk_clients(
 ) -> Vec<Finding> {
     if !is_script(path)
         || file_class::is_docs(path)
+        || file_class::is_dependency(path)
         || memchr::memmem::find(data, SDK_FLAG).is_none()
     {
         return Vec::new();

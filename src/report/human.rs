@@ -1,4 +1,5 @@
-//! `--format human`: findings grouped by file, live keys first, then a summary line.
+//! `--format human`: live keys first, then by severity (critical at the top), then by file;
+//! each distinct remediation once (under the first finding it applies to); then a summary line.
 
 use super::ReportContext;
 use crate::finding::Finding;
@@ -37,10 +38,27 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let p = Paint { on: ctx.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
-    // Live keys first (they must be rotated now), then by file.
+    // Live keys first (they must be rotated now), then the most severe, then by file.
     let mut order: Vec<&Finding> = findings.iter().collect();
-    order.sort_by_key(|f| !is_live(f));
-    let mut current: Option<(&str, bool)> = None;
+    order.sort_by(|a, b| {
+        (
+            !is_live(a),
+            std::cmp::Reverse(a.severity),
+            &a.path,
+            a.line,
+            a.column,
+        )
+            .cmp(&(
+                !is_live(b),
+                std::cmp::Reverse(b.severity),
+                &b.path,
+                b.line,
+                b.column,
+            ))
+    });
+    // Each remediation text is printed once, under the first finding it applies to.
+    let mut advised: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut current: Option<(&str, bool, Severity)> = None;
     let red = AnsiColor::Red.on_default().bold();
     let any_live = order.first().is_some_and(|f| is_live(f));
     if any_live {
@@ -52,12 +70,12 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     }
     for f in order {
         let live = is_live(f);
-        let group = (f.path.as_str(), live);
+        let group = (f.path.as_str(), live, f.severity);
         if current != Some(group) {
             if current.is_some() {
                 writeln!(out)?;
             }
-            if any_live && !live && current.is_none_or(|(_, l)| l) {
+            if any_live && !live && current.is_none_or(|(_, l, _)| l) {
                 writeln!(out, "{}\n", p.paint(bold, "OTHER FINDINGS"))?;
             }
             writeln!(out, "{}", p.paint(bold.underline(), &f.path))?;
@@ -127,7 +145,9 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         for n in &f.notes {
             writeln!(out, "        {n}")?;
         }
-        writeln!(out, "        → {}", f.remediation)?;
+        if advised.insert(f.remediation.as_str()) {
+            writeln!(out, "        → {}", f.remediation)?;
+        }
     }
     if !findings.is_empty() {
         writeln!(out)?;
@@ -140,7 +160,10 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
     let c = super::counts::Counts::of(findings);
     let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     let mut parts = Vec::new();
-    if findings.is_empty() {
+    if findings.is_empty() && ctx.hidden_below_min > 0 {
+        let min = ctx.min_severity.map_or("", |s| s.as_str());
+        parts.push(format!("no findings at or above {min}"));
+    } else if findings.is_empty() {
         parts.push("no secrets found".to_string());
     } else {
         let mut s = n(c.secrets, "secret", "secrets");
@@ -188,14 +211,25 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
                 .map(|(k, one, many)| n(k, one, many)),
         );
     }
+    if ctx.hidden_below_min > 0 {
+        let min = ctx.min_severity.map_or("", |s| s.as_str());
+        parts.push(format!(
+            "{} below --min-severity {min} not shown",
+            super::count(ctx.hidden_below_min as u64, "finding", "findings")
+        ));
+    }
     let mut scanned = format!(
-        "scanned {} files ({}) in {:.2}s",
-        ctx.files,
+        "scanned {} ({}) in {:.2}s",
+        super::count(ctx.files, "file", "files"),
         crate::source::walk::human_size(ctx.bytes),
         ctx.elapsed.as_secs_f64()
     );
     if ctx.commits > 0 {
-        scanned.push_str(&format!(", {} commits, {} blobs", ctx.commits, ctx.blobs));
+        scanned.push_str(&format!(
+            ", {}, {}",
+            super::count(ctx.commits, "commit", "commits"),
+            super::count(ctx.blobs, "blob", "blobs")
+        ));
     }
     format!("{}; {scanned}", parts.join(", "))
 }

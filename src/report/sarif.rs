@@ -288,6 +288,8 @@ mod tests {
             elapsed: std::time::Duration::ZERO,
             commits: 0,
             blobs: 0,
+            min_severity: None,
+            hidden_below_min: 0,
         }
     }
 
