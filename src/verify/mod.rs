@@ -27,6 +27,7 @@ mod openai;
 mod openrouter;
 mod slack;
 mod stripe;
+mod supabase;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
@@ -61,6 +62,7 @@ pub const VERIFIERS: &[&Verifier] = &[
     &gemini::VERIFIER,
     &stripe::VERIFIER,
     &slack::VERIFIER,
+    &supabase::VERIFIER,
 ];
 
 /// The verifier called `name`.
@@ -90,7 +92,7 @@ pub struct Probe {
     pub body: Option<(&'static str, Vec<u8>)>,
     /// The official base for this probe when it is not the verifier's usual one (Slack
     /// webhooks live on hooks.slack.com); an override still replaces it.
-    pub official_base: Option<&'static str>,
+    pub official_base: Option<String>,
 }
 
 impl Probe {
