@@ -3,7 +3,7 @@
 //! severity, add a note, or mark it public by design.
 
 use super::jwt;
-use crate::rules::{MatchCheck, Severity};
+use crate::model::rule::{MatchCheck, Severity};
 
 /// What a check decided about a match it accepts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 //! specific rule. Base64 runs are decoded and scanned too ([`decode`]).
 
 pub mod checksum;
+pub mod connstr;
 pub mod decode;
 pub mod engine;
 pub mod entropy;
@@ -37,7 +38,7 @@ pub struct Match {
 
 impl Match {
     /// Why this match is public by design: the rule's `public` reason, or its check's.
-    pub fn public_reason<'a>(&'a self, rule: &'a crate::rules::Rule) -> Option<&'a str> {
+    pub fn public_reason<'a>(&'a self, rule: &'a crate::model::rule::Rule) -> Option<&'a str> {
         self.verdict
             .as_ref()
             .and_then(|v| v.public.as_deref())

@@ -2,8 +2,8 @@
 //! each distinct remediation once (under the first finding it applies to); then a summary line.
 
 use super::ReportContext;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rule::Severity;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
@@ -30,10 +30,6 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-fn is_live(f: &Finding) -> bool {
-    f.verification.as_ref().is_some_and(|v| v.status.is_live())
-}
-
 pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
     let p = Paint { on: ctx.color };
     let bold = Style::new().bold();
@@ -42,14 +38,14 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let mut order: Vec<&Finding> = findings.iter().collect();
     order.sort_by(|a, b| {
         (
-            !is_live(a),
+            !a.is_live(),
             std::cmp::Reverse(a.severity),
             &a.path,
             a.line,
             a.column,
         )
             .cmp(&(
-                !is_live(b),
+                !b.is_live(),
                 std::cmp::Reverse(b.severity),
                 &b.path,
                 b.line,
@@ -60,7 +56,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let mut advised: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut current: Option<(&str, bool, Severity)> = None;
     let red = AnsiColor::Red.on_default().bold();
-    let any_live = order.first().is_some_and(|f| is_live(f));
+    let any_live = order.first().is_some_and(|f| f.is_live());
     if any_live {
         writeln!(
             out,
@@ -69,7 +65,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         )?;
     }
     for f in order {
-        let live = is_live(f);
+        let live = f.is_live();
         let group = (f.path.as_str(), live, f.severity);
         if current != Some(group) {
             if current.is_some() {
@@ -109,7 +105,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         }
         writeln!(out, "        {}", p.paint(dim, &facts.join(" · ")))?;
         if let Some(c) = f.commit() {
-            let short = &c.sha[..c.sha.len().min(12)];
+            let short = c.short_sha();
             writeln!(
                 out,
                 "        {}",
@@ -218,17 +214,18 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
             super::count(ctx.hidden_below_min as u64, "finding", "findings")
         ));
     }
+    let stats = &ctx.stats;
     let mut scanned = format!(
         "scanned {} ({}) in {:.2}s",
-        super::count(ctx.files, "file", "files"),
-        crate::source::walk::human_size(ctx.bytes),
-        ctx.elapsed.as_secs_f64()
+        super::count(stats.files, "file", "files"),
+        crate::model::units::human_size(stats.bytes),
+        stats.elapsed.as_secs_f64()
     );
-    if ctx.commits > 0 {
+    if stats.commits > 0 {
         scanned.push_str(&format!(
             ", {}, {}",
-            super::count(ctx.commits, "commit", "commits"),
-            super::count(ctx.blobs, "blob", "blobs")
+            super::count(stats.commits, "commit", "commits"),
+            super::count(stats.blobs, "blob", "blobs")
         ));
     }
     format!("{}; {scanned}", parts.join(", "))

@@ -5,9 +5,10 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::finding::Finding;
+use crate::diag::Warnings;
+use crate::model::finding::Finding;
+use crate::model::stats::ScanStats;
 use std::io::{self, Write};
-use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -26,22 +27,19 @@ pub struct ReportContext {
     pub no_redact: bool,
     /// Use ANSI colour (human format only).
     pub color: bool,
-    /// Files and bytes scanned, and how long it took.
-    pub files: u64,
-    pub bytes: u64,
-    pub elapsed: Duration,
-    /// Commits and blobs scanned in history (0 when history was not scanned).
-    pub commits: u64,
-    pub blobs: u64,
+    /// What the scan measured.
+    pub stats: ScanStats,
+    /// GitHub code scanning's limits, which the SARIF log keeps to.
+    pub sarif: sarif::Limits,
     /// `--min-severity`, and how many findings it hid (they are not in `findings`).
-    pub min_severity: Option<crate::rules::Severity>,
+    pub min_severity: Option<crate::model::rule::Severity>,
     pub hidden_below_min: usize,
 }
 
 /// Keeps the findings at or above `min` and returns how many were dropped (`--min-severity`).
 pub fn apply_min_severity(
     findings: &mut Vec<Finding>,
-    min: Option<crate::rules::Severity>,
+    min: Option<crate::model::rule::Severity>,
 ) -> usize {
     let Some(min) = min else { return 0 };
     let before = findings.len();
@@ -81,17 +79,18 @@ pub fn article(name: &str) -> &'static str {
     }
 }
 
-/// Renders `findings` in `format`.
+/// Renders `findings` in `format`. `warnings` hears what a format had to leave out.
 pub fn render(
     format: Format,
     findings: &[Finding],
     ctx: &ReportContext,
+    warnings: &Warnings,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::render(findings, ctx, out),
         Format::Json => json::render(findings, ctx, out),
-        Format::Sarif => sarif::render(findings, ctx, out),
+        Format::Sarif => sarif::render(findings, ctx, warnings, out),
     }
 }
 

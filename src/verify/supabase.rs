@@ -4,7 +4,7 @@
 //! are not checked.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
