@@ -117,6 +117,23 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_archives: bool,
 
+    /// Also walk into dependency directories git does not track (node_modules/, vendor/,
+    /// bower_components/, site-packages/, ...). By default they are skipped; files git tracks in
+    /// them are always scanned.
+    #[arg(long)]
+    pub scan_dependencies: bool,
+
+    /// Also report public-by-design values (Stripe publishable keys, Supabase anon and
+    /// publishable keys, Mapbox public tokens, Sentry DSNs, PostHog project keys, Algolia
+    /// search-only keys), at severity info, with why they are public.
+    #[arg(long)]
+    pub include_public: bool,
+
+    /// Show only findings of at least this severity (info, low, medium, high, critical). A
+    /// display filter: the exit code still follows --fail-on.
+    #[arg(long, value_name = "LEVEL")]
+    pub min_severity: Option<crate::model::rule::Severity>,
+
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,

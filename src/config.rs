@@ -11,6 +11,9 @@
 //! no_archives = false
 //! fail_on = "high"
 //! baseline = ".keyhound-baseline.json"   # relative to this file
+//! include_public = false      # report publishable keys, anon keys, DSNs at severity info
+//! scan_dependencies = false   # walk into untracked node_modules/, vendor/, ...
+//! min_severity = "low"        # show only findings at least this severe
 //!
 //! [allowlist]
 //! paths = ["tests/fixtures/**", "**/*.snap"]   # globs on the reported path
@@ -82,6 +85,15 @@ pub struct ScanDefaults {
     /// Like `--baseline`; relative to the config file's directory.
     #[serde(default)]
     pub baseline: Option<PathBuf>,
+    /// Like `--include-public`.
+    #[serde(default)]
+    pub include_public: bool,
+    /// Like `--scan-dependencies`.
+    #[serde(default)]
+    pub scan_dependencies: bool,
+    /// Like `--min-severity`.
+    #[serde(default)]
+    pub min_severity: Option<Severity>,
 }
 
 /// `max_file_size = 1048576` or `max_file_size = "1M"`.

@@ -48,6 +48,8 @@ pub struct ReportPlan {
     pub no_redact: bool,
     /// SARIF: at most this many results.
     pub sarif_max_results: usize,
+    /// Show only findings at least this severe (`--min-severity`); the exit code ignores it.
+    pub min_severity: Option<Severity>,
 }
 
 /// What the environment says, as values (so that [`resolve`] stays pure).
@@ -87,6 +89,8 @@ pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, String> {
         threads: args.threads,
         archives: !(args.no_archives || cfg.scan.no_archives),
         inline_allow: !args.no_inline_allow,
+        include_public: args.include_public || cfg.scan.include_public,
+        scan_dependencies: args.scan_dependencies || cfg.scan.scan_dependencies,
         progress: !args.quiet && env.stderr_is_terminal,
     };
     let baseline = args.baseline.clone().or_else(|| cfg.baseline());
@@ -109,6 +113,7 @@ pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, String> {
             output: args.output.clone(),
             no_redact: args.no_redact,
             sarif_max_results: args.sarif_max_results,
+            min_severity: args.min_severity.or(cfg.scan.min_severity),
         },
         exit: ExitPolicy {
             fail_on,
@@ -135,6 +140,8 @@ pub fn resolve_baseline(
     let options = ScanOptions {
         max_file_size: cfg.max_file_size()?.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         archives: !cfg.scan.no_archives,
+        include_public: cfg.scan.include_public,
+        scan_dependencies: cfg.scan.scan_dependencies,
         progress: env.stderr_is_terminal,
         ..ScanOptions::default()
     };

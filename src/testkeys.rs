@@ -13,6 +13,7 @@
 //! | `{base64:N}` | N of `A-Za-z0-9+/` |
 //! | `{base32:N}` | N of `A-Z2-7` |
 //! | `{github-crc32}` | the 6-character base62 CRC32 of the 30 characters before it |
+//! | `{jwt:k=v,k=v}` | a JWT (HS256 header, these claims, a random signature); a value `*` is 20 random lowercase letters, `+N`/`-N` is now ± N seconds, digits are a number, `"…"` and anything else a string |
 //!
 //! Any other `{` is literal. Expansion is deterministic for a seed, so tests do not flake.
 
@@ -94,6 +95,10 @@ pub fn expand(template: &str, seed: u64) -> String {
                 out.push_str(&sum);
                 rest = tail;
             }
+            Some((tok, tail)) if tok.starts_with("jwt:") => {
+                out.push_str(&jwt(&tok[4..], &mut rng));
+                rest = tail;
+            }
             Some((tok, tail)) if parse_token(tok).is_some() => {
                 let (alpha, n) = parse_token(tok).expect("checked");
                 out.push_str(&random_run(&mut rng, alpha, n));
@@ -107,6 +112,39 @@ pub fn expand(template: &str, seed: u64) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A JWT with the claims `spec` (`k=v,k=v`, see the module docs) and a random signature.
+pub fn jwt(spec: &str, rng: &mut Rng) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    let now = crate::detect::jwt::now();
+    let mut claims = serde_json::Map::new();
+    for pair in spec.split(',').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
+            serde_json::Value::from(&v[1..v.len() - 1])
+        } else if v == "*" {
+            serde_json::Value::from(random_run(rng, b"abcdefghijklmnopqrstuvwxyz", 20))
+        } else if let Some(n) = v.strip_prefix('+').and_then(|n| n.parse::<i64>().ok()) {
+            serde_json::Value::from(now + n)
+        } else if let Some(n) = v.strip_prefix('-').and_then(|n| n.parse::<i64>().ok()) {
+            serde_json::Value::from(now - n)
+        } else if let Ok(n) = v.parse::<i64>() {
+            serde_json::Value::from(n)
+        } else {
+            serde_json::Value::from(v)
+        };
+        claims.insert(k.to_string(), value);
+    }
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::Value::Object(claims).to_string());
+    let sig = random_run(
+        rng,
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+        43,
+    );
+    format!("{header}.{payload}.{sig}")
 }
 
 fn parse_token(tok: &str) -> Option<(&'static [u8], usize)> {
@@ -128,6 +166,19 @@ mod tests {
         assert_eq!(expand("x{nope}y", 3), "x{nope}y");
         assert_eq!(expand("a{hex:8}", 7), expand("a{hex:8}", 7));
         assert_ne!(expand("a{hex:8}", 7), expand("a{hex:8}", 8));
+    }
+
+    #[test]
+    fn jwt_token_carries_its_claims() {
+        let t = expand(
+            "KEY={jwt:iss=supabase,ref=*,role=anon,exp=+3600,iat=1700000000}",
+            4,
+        );
+        let c = crate::detect::jwt::claims(t.strip_prefix("KEY=").unwrap()).unwrap();
+        assert_eq!(c.role.as_deref(), Some("anon"));
+        assert_eq!(c.project_ref.map(|r| r.len()), Some(20));
+        assert_eq!(c.iat, Some(1_700_000_000));
+        assert!(c.exp.unwrap() > crate::detect::jwt::now());
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub fn annotate(class: &PathClass, data: &[u8], findings: &mut [Finding], offset
                 let [Seg::Key(key), Seg::Index(i), ..] = p.as_slice() else {
                     continue;
                 };
+                if f.public.is_some() {
+                    continue;
+                }
                 if key != "sourcesContent" {
                     continue;
                 }
@@ -155,7 +158,7 @@ pub fn annotate(class: &PathClass, data: &[u8], findings: &mut [Finding], offset
         }
     }
     for (f, done) in findings.iter_mut().zip(marked) {
-        if !done && f.secret.is_some() && class.client_bundle {
+        if !done && f.secret.is_some() && f.public.is_none() && class.client_bundle {
             mark_client_bundle(f, "in a file that ships to browsers (build output)");
         }
     }
@@ -218,7 +221,11 @@ pub fn browser_sdk_clients(
     origin: &Origin,
     key_in_file: bool,
 ) -> Vec<Finding> {
-    if !class.script || class.docs || memchr::memmem::find(data, SDK_FLAG).is_none() {
+    if !class.script
+        || class.docs
+        || class.dependency
+        || memchr::memmem::find(data, SDK_FLAG).is_none()
+    {
         return Vec::new();
     }
     let flags = browser_flags(data);

@@ -25,6 +25,8 @@ pub struct PathClass {
     pub docs: bool,
     /// A file type where an SDK client can be constructed (JS, TS, HTML, ...).
     pub script: bool,
+    /// Dependency code (`node_modules/`, `vendor/`, ...): not the user's shipped bundle.
+    pub dependency: bool,
 }
 
 impl PathClass {
@@ -37,6 +39,7 @@ impl PathClass {
             client_bundle: file_class::is_client_bundle(path),
             docs: file_class::is_docs(path),
             script: exposure::is_script(path),
+            dependency: file_class::is_dependency(path),
         }
     }
 }

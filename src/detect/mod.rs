@@ -11,7 +11,10 @@ pub mod decode;
 pub mod engine;
 pub mod entropy;
 pub mod filters;
+pub mod jwt;
 pub mod keywords;
+pub mod known;
+pub mod match_check;
 
 pub use engine::{Engine, ScanHints};
 
@@ -29,4 +32,16 @@ pub struct Match {
     pub secret: String,
     /// True when the secret was found by decoding base64 around `span`.
     pub decoded: bool,
+    /// What the rule's per-match check decided (severity, note, public by design), if it has one.
+    pub verdict: Option<match_check::Verdict>,
+}
+
+impl Match {
+    /// Why this match is public by design: the rule's `public` reason, or its check's.
+    pub fn public_reason<'a>(&'a self, rule: &'a crate::model::rule::Rule) -> Option<&'a str> {
+        self.verdict
+            .as_ref()
+            .and_then(|v| v.public.as_deref())
+            .or(rule.public.as_deref())
+    }
 }

@@ -92,6 +92,7 @@ pub fn finding(id: &str, path: &str, line: usize, column: usize, origin: Origin)
         verification: None,
         verifier: None,
         notes: Vec::new(),
+        public: None,
     }
 }
 

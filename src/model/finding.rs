@@ -84,6 +84,19 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+/// Directory names that hold dependency code (package managers' install directories): files
+/// under them are tagged [`Tag::Dependency`], never `client-bundle`, and untracked ones are not
+/// walked unless `--scan-dependencies`.
+pub const DEPENDENCY_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "vendor",
+    "site-packages",
+    "dist-packages",
+    "Pods",
+    ".pnpm-store",
+];
 impl CommitInfo {
     /// The commit id as shown to people (12 hex digits).
     pub fn short_sha(&self) -> &str {
@@ -114,6 +127,9 @@ pub enum Tag {
     Docs,
     /// Test code or fixtures.
     Test,
+    /// Dependency code (`node_modules/`, `vendor/`, ...): third-party code, not yours, and not
+    /// your shipped bundle.
+    Dependency,
     /// Found only in git history: not in HEAD nor in the working tree.
     HistoryOnly,
     /// Decoded from base64.
@@ -132,6 +148,7 @@ impl Tag {
             Tag::CiConfig => "ci-config",
             Tag::Docs => "docs",
             Tag::Test => "test",
+            Tag::Dependency => "dependency",
             Tag::HistoryOnly => "history-only",
             Tag::Base64 => "base64",
             Tag::Archive => "archive",
@@ -211,6 +228,9 @@ pub struct Finding {
     pub verifier: Option<String>,
     /// Extra facts for reporters (cell number, HEAD status, ...).
     pub notes: Vec<String>,
+    /// Why the value is public by design (a publishable key, an anon key, a DSN), for findings
+    /// reported with `--include-public`; `None` for secrets.
+    pub public: Option<String>,
 }
 
 impl Finding {
@@ -255,6 +275,7 @@ impl Finding {
             verification: None,
             verifier: rule.verify.clone(),
             notes: Vec::new(),
+            public: None,
         }
     }
 
@@ -300,6 +321,18 @@ impl Finding {
             self.tags.push(t);
             self.tags.sort();
         }
+    }
+
+    /// Marks the finding as a public-by-design value: severity `info`, and why in its message.
+    pub fn mark_public(&mut self, why: &str) {
+        self.severity = Severity::Info;
+        self.public = Some(why.to_string());
+        self.message = format!("{} (public by design: {why})", self.message);
+    }
+
+    /// Adds a fact (from the rule's per-match check) to the message: "Supabase key (role anon)".
+    pub fn add_fact(&mut self, fact: &str) {
+        self.message = format!("{} ({fact})", self.message);
     }
 
     pub fn commit(&self) -> Option<&CommitInfo> {

@@ -1,7 +1,7 @@
 //! File classes by path: env files, browser bundles, source maps, notebooks, CI config, docs,
 //! tests, and hash lists (lockfiles, checksum files) where generic rules only produce noise.
 
-use crate::model::finding::Tag;
+use crate::model::finding::{Tag, DEPENDENCY_DIRS};
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '!']).next().unwrap_or(path)
@@ -26,8 +26,20 @@ pub fn is_env_template(name: &str) -> bool {
         })
 }
 
-/// Files that ship to browsers: build output and bundles.
+/// Files under a dependency directory (`node_modules/`, `vendor/`, ... see
+/// [`DEPENDENCY_DIRS`]): third-party code a package manager installed, not the user's own.
+pub fn is_dependency(path: &str) -> bool {
+    let mut parts = path.split(['/', '!']);
+    parts.next_back(); // the file name
+    parts.any(|c| DEPENDENCY_DIRS.contains(&c))
+}
+
+/// Files that ship to browsers: build output and bundles. Dependency code is not: a package's
+/// `node_modules/x/dist/` is what the package published, not what your site serves.
 pub fn is_client_bundle(path: &str) -> bool {
+    if is_dependency(path) {
+        return false;
+    }
     let lower = path.to_ascii_lowercase();
     let name = file_name(&lower);
     let in_build_dir = [
@@ -143,7 +155,7 @@ pub fn is_hash_list(path: &str) -> bool {
 pub fn tags_for_path(path: &str) -> Vec<Tag> {
     let mut tags = Vec::new();
     type Check = fn(&str) -> bool;
-    let checks: [(Check, Tag); 7] = [
+    let checks: [(Check, Tag); 8] = [
         (is_dotenv, Tag::Dotenv),
         (is_client_bundle, Tag::ClientBundle),
         (is_source_map, Tag::SourceMap),
@@ -151,6 +163,7 @@ pub fn tags_for_path(path: &str) -> Vec<Tag> {
         (is_ci_config, Tag::CiConfig),
         (is_docs, Tag::Docs),
         (is_test, Tag::Test),
+        (is_dependency, Tag::Dependency),
     ];
     for (check, tag) in checks {
         if check(path) {
@@ -193,6 +206,29 @@ mod tests {
         }
         for p in ["src/app.js", "src/main.rs", "dist/readme.txt"] {
             assert!(!is_client_bundle(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn dependency_code_is_not_a_bundle() {
+        for p in [
+            "node_modules/openai/dist/index.js",
+            "web/node_modules/@scope/pkg/build/server.js",
+            "vendor/github.com/x/y/z.go",
+            "app/bower_components/lib/dist/lib.min.js",
+            "lib/python3.12/site-packages/pkg/mod.py",
+        ] {
+            assert!(is_dependency(p), "{p}");
+            assert!(!is_client_bundle(p), "{p}");
+            assert!(tags_for_path(p).contains(&Tag::Dependency), "{p}");
+        }
+        for p in [
+            "src/vendor.js",
+            "vendor.min.js",
+            "my_node_modules/x.js",
+            "node_modules",
+        ] {
+            assert!(!is_dependency(p), "{p}");
         }
     }
 

@@ -74,6 +74,27 @@ pub enum Checksum {
     NpmCrc32,
 }
 
+/// A per-match check a rule runs on each candidate secret (after its entropy and checksum
+/// filters). It can reject the match, set its severity, add a note, or mark it public by design.
+/// The checks are in `detect::match_check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchCheck {
+    /// A JWT of no more specific rule: decodes its claims; the issuer and expiry set severity and
+    /// notes (an expired token is low). Supabase `anon`/`service_role` tokens are left to their
+    /// own rules.
+    Jwt,
+    /// A JWT whose `role` claim is `service_role` (Supabase's secret key).
+    SupabaseServiceRole,
+    /// A JWT whose `role` claim is `anon` (Supabase's public key).
+    SupabaseAnon,
+    /// A Sentry DSN: public unless it carries the legacy secret key (`https://public:secret@`).
+    SentryDsn,
+    /// An Algolia key next to a name: public when the name says search-only, high when it says
+    /// admin or write.
+    AlgoliaKey,
+}
+
 /// A per-match check for secrets that are only secrets in context: a password inside a
 /// connection string (see `detect::connstr`). The regex captures the password as the secret and
 /// may capture named groups `user` and `host`.
@@ -118,6 +139,13 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     #[serde(default)]
     pub checksum: Option<Checksum>,
+    /// Set on rules whose matches are public by design (publishable keys, DSNs): why. Such
+    /// matches are not reported unless `--include-public` asks for them, at severity `info`.
+    #[serde(default)]
+    pub public: Option<String>,
+    /// A per-match check (see [`MatchCheck`]).
+    #[serde(default)]
+    pub check: Option<MatchCheck>,
     /// A per-match check of the password and host a connection-string rule captures.
     #[serde(default)]
     pub filter: Option<MatchFilter>,
@@ -175,6 +203,12 @@ impl Rule {
         }
         if self.remediation.trim().is_empty() {
             return Err(format!("rule '{}' has no remediation text", self.id));
+        }
+        if self.public.as_deref().is_some_and(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "rule '{}': `public` must say why its matches are public",
+                self.id
+            ));
         }
         if let Some(e) = self.min_entropy {
             if !(0.0..=8.0).contains(&e) {
@@ -306,6 +340,8 @@ mod tests {
             regex: "(ab)".into(),
             min_entropy: None,
             checksum: None,
+            public: None,
+            check: None,
             filter: None,
             verify: None,
             generic: false,

@@ -21,7 +21,12 @@ pub struct Counts {
     pub other_hygiene: usize,
 }
 
+/// A key that really reaches browsers: not a public-by-design value (those are meant to), not
+/// dependency code (`node_modules/` is not your shipped bundle).
 pub fn is_exposed(f: &Finding) -> bool {
+    if f.public.is_some() || f.has_tag(Tag::Dependency) {
+        return false;
+    }
     f.has_tag(Tag::ClientBundle)
         || f.rule_id == CLIENT_EXPOSED_ENV
         || f.rule_id == BROWSER_SDK_CLIENT

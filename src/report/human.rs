@@ -1,4 +1,5 @@
-//! `--format human`: findings grouped by file, live keys first, then a summary line.
+//! `--format human`: live keys first, then by severity (critical at the top), then by file;
+//! each distinct remediation once (under the first finding it applies to); then a summary line.
 
 use super::ReportContext;
 use crate::model::finding::Finding;
@@ -33,10 +34,27 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let p = Paint { on: ctx.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
-    // Live keys first (they must be rotated now), then by file.
+    // Live keys first (they must be rotated now), then the most severe, then by file.
     let mut order: Vec<&Finding> = findings.iter().collect();
-    order.sort_by_key(|f| !f.is_live());
-    let mut current: Option<(&str, bool)> = None;
+    order.sort_by(|a, b| {
+        (
+            !a.is_live(),
+            std::cmp::Reverse(a.severity),
+            &a.path,
+            a.line,
+            a.column,
+        )
+            .cmp(&(
+                !b.is_live(),
+                std::cmp::Reverse(b.severity),
+                &b.path,
+                b.line,
+                b.column,
+            ))
+    });
+    // Each remediation text is printed once, under the first finding it applies to.
+    let mut advised: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut current: Option<(&str, bool, Severity)> = None;
     let red = AnsiColor::Red.on_default().bold();
     let any_live = order.first().is_some_and(|f| f.is_live());
     if any_live {
@@ -48,12 +66,12 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     }
     for f in order {
         let live = f.is_live();
-        let group = (f.path.as_str(), live);
+        let group = (f.path.as_str(), live, f.severity);
         if current != Some(group) {
             if current.is_some() {
                 writeln!(out)?;
             }
-            if any_live && !live && current.is_none_or(|(_, l)| l) {
+            if any_live && !live && current.is_none_or(|(_, l, _)| l) {
                 writeln!(out, "{}\n", p.paint(bold, "OTHER FINDINGS"))?;
             }
             writeln!(out, "{}", p.paint(bold.underline(), &f.path))?;
@@ -123,7 +141,9 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         for n in &f.notes {
             writeln!(out, "        {n}")?;
         }
-        writeln!(out, "        → {}", f.remediation)?;
+        if advised.insert(f.remediation.as_str()) {
+            writeln!(out, "        → {}", f.remediation)?;
+        }
     }
     if !findings.is_empty() {
         writeln!(out)?;
@@ -136,7 +156,10 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
     let c = super::counts::Counts::of(findings);
     let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     let mut parts = Vec::new();
-    if findings.is_empty() {
+    if findings.is_empty() && ctx.hidden_below_min > 0 {
+        let min = ctx.min_severity.map_or("", |s| s.as_str());
+        parts.push(format!("no findings at or above {min}"));
+    } else if findings.is_empty() {
         parts.push("no secrets found".to_string());
     } else {
         let mut s = n(c.secrets, "secret", "secrets");
@@ -184,17 +207,25 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
                 .map(|(k, one, many)| n(k, one, many)),
         );
     }
+    if ctx.hidden_below_min > 0 {
+        let min = ctx.min_severity.map_or("", |s| s.as_str());
+        parts.push(format!(
+            "{} below --min-severity {min} not shown",
+            super::count(ctx.hidden_below_min as u64, "finding", "findings")
+        ));
+    }
     let stats = &ctx.stats;
     let mut scanned = format!(
-        "scanned {} files ({}) in {:.2}s",
-        stats.files,
+        "scanned {} ({}) in {:.2}s",
+        super::count(stats.files, "file", "files"),
         crate::model::units::human_size(stats.bytes),
         stats.elapsed.as_secs_f64()
     );
     if stats.commits > 0 {
         scanned.push_str(&format!(
-            ", {} commits, {} blobs",
-            stats.commits, stats.blobs
+            ", {}, {}",
+            super::count(stats.commits, "commit", "commits"),
+            super::count(stats.blobs, "blob", "blobs")
         ));
     }
     format!("{}; {scanned}", parts.join(", "))

@@ -35,6 +35,7 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
         "remediation": f.remediation,
         "verification": f.verification,
         "notes": f.notes,
+        "public": f.public,
     });
     if no_redact {
         v["secret"] = json!(f.secret.as_ref().map(|s| s.expose()));
@@ -59,6 +60,8 @@ pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
         "commits_scanned": ctx.stats.commits,
         "blobs_scanned": ctx.stats.blobs,
         "elapsed_ms": ctx.stats.elapsed.as_millis() as u64,
+        "min_severity": ctx.min_severity,
+        "hidden_below_min_severity": ctx.hidden_below_min,
     })
 }
 

@@ -31,6 +31,52 @@ pub struct ReportContext {
     pub stats: ScanStats,
     /// GitHub code scanning's limits, which the SARIF log keeps to.
     pub sarif: sarif::Limits,
+    /// `--min-severity`, and how many findings it hid (they are not in `findings`).
+    pub min_severity: Option<crate::model::rule::Severity>,
+    pub hidden_below_min: usize,
+}
+
+/// Keeps the findings at or above `min` and returns how many were dropped (`--min-severity`).
+pub fn apply_min_severity(
+    findings: &mut Vec<Finding>,
+    min: Option<crate::model::rule::Severity>,
+) -> usize {
+    let Some(min) = min else { return 0 };
+    let before = findings.len();
+    findings.retain(|f| f.severity >= min);
+    before - findings.len()
+}
+
+/// `1 file`, `2 files`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "a" or "an" for a name: by its sound, so "an Anthropic key", "a GitHub token", "an AWS key",
+/// "an npm token", "an xAI key", "a Slack token".
+pub fn article(name: &str) -> &'static str {
+    let word = name.split_whitespace().next().unwrap_or("");
+    let letters: Vec<char> = word.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    let Some(&first) = letters.first() else {
+        return "a";
+    };
+    let is_vowel = |c: char| "aeiou".contains(c.to_ascii_lowercase());
+    // Spelled out letter by letter: all capitals (AWS, NVIDIA, SSH), no vowels (npm), or a
+    // lowercase letter before capitals (xAI).
+    let spelled = letters.len() > 1
+        && (letters.iter().all(char::is_ascii_uppercase)
+            || !letters.iter().any(|&c| is_vowel(c))
+            || (first.is_ascii_lowercase() && letters[1].is_ascii_uppercase()));
+    let vowel_sound = if spelled {
+        "aefhilmnorsx".contains(first.to_ascii_lowercase())
+    } else {
+        is_vowel(first)
+    };
+    if vowel_sound {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// Renders `findings` in `format`. `warnings` hears what a format had to leave out.
@@ -45,5 +91,32 @@ pub fn render(
         Format::Human => human::render(findings, ctx, out),
         Format::Json => json::render(findings, ctx, out),
         Format::Sarif => sarif::render(findings, ctx, warnings, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles() {
+        for (name, a) in [
+            ("Anthropic API key", "an"),
+            ("OpenAI project key", "an"),
+            ("AWS access key ID", "an"),
+            ("npm access token", "an"),
+            ("xAI API key", "an"),
+            ("GitHub token", "a"),
+            ("Slack bot token", "a"),
+            ("Stripe key", "a"),
+            ("JSON Web Token", "a"),
+            ("SSH key", "an"),
+            ("GCP service account key", "a"),
+            ("Supabase key", "a"),
+        ] {
+            assert_eq!(article(name), a, "{name}");
+        }
+        assert_eq!(count(1, "file", "files"), "1 file");
+        assert_eq!(count(0, "file", "files"), "0 files");
     }
 }

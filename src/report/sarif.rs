@@ -277,6 +277,8 @@ mod tests {
                 ..Default::default()
             },
             sarif: Limits::default(),
+            min_severity: None,
+            hidden_below_min: 0,
         }
     }
 

@@ -59,6 +59,12 @@ pub struct ScanOptions {
     pub archives: bool,
     /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
     pub inline_allow: bool,
+    /// Report public-by-design values (publishable keys, anon keys, DSNs) at severity `info`
+    /// (`--include-public`); by default they are not reported.
+    pub include_public: bool,
+    /// Walk into dependency directories (`node_modules/`, `vendor/`, ...) that git does not
+    /// track (`--scan-dependencies`); tracked files in them are always scanned.
+    pub scan_dependencies: bool,
     /// Show a progress bar for long history walks (the caller checked stderr is a terminal).
     pub progress: bool,
 }
@@ -72,6 +78,8 @@ impl Default for ScanOptions {
             threads: 0,
             archives: true,
             inline_allow: true,
+            include_public: false,
+            scan_dependencies: false,
             progress: false,
         }
     }
@@ -114,7 +122,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         target: Target::Staged,
     }] = plan.roots.as_slice()
     {
-        let scanner = Scanner::new(engine, opts.inline_allow, warnings);
+        let scanner = Scanner::new(engine, opts, warnings);
         staged::scan(path, opts.max_file_size, &unpack, warnings, &scanner)?;
         let (files, bytes) = scanner.counts();
         let mut findings = scanner.into_findings().0;
@@ -140,7 +148,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
     for o in &opened {
         histories.push(match &o.history {
             Some((target, spec)) => {
-                let sink = Scanner::new(engine, opts.inline_allow, warnings);
+                let sink = Scanner::new(engine, opts, warnings);
                 let scan = git_history::scan(
                     target,
                     &HistoryOptions {
@@ -159,12 +167,13 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
             None => None,
         });
     }
-    let scanner = Scanner::new(engine, opts.inline_allow, warnings);
+    let scanner = Scanner::new(engine, opts, warnings);
     let walk_opts = walk::WalkOptions {
         follow: opts.follow,
         no_ignore: opts.no_ignore,
         max_file_size: opts.max_file_size,
         threads,
+        skip_dependencies: !opts.scan_dependencies,
     };
     let mut env_files: Vec<Vec<PathBuf>> = Vec::with_capacity(opened.len());
     for o in &opened {

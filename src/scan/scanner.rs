@@ -15,6 +15,8 @@ use std::sync::Mutex;
 pub(super) struct Scanner<'a> {
     engine: &'a Engine,
     inline_allow: bool,
+    /// Report public-by-design values (as `info`) instead of dropping them.
+    include_public: bool,
     warnings: &'a Warnings,
     /// Files and bytes scanned (history blobs are counted by the history source).
     files: AtomicU64,
@@ -24,10 +26,15 @@ pub(super) struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    pub(super) fn new(engine: &'a Engine, inline_allow: bool, warnings: &'a Warnings) -> Self {
+    pub(super) fn new(
+        engine: &'a Engine,
+        opts: &super::ScanOptions,
+        warnings: &'a Warnings,
+    ) -> Self {
         Scanner {
             engine,
-            inline_allow,
+            inline_allow: opts.inline_allow,
+            include_public: opts.include_public,
             warnings,
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
@@ -66,15 +73,32 @@ impl<'a> Scanner<'a> {
         offsets = order.iter().map(|&i| matches[i].span.start).collect();
         let positions = locate(blob.data, &offsets);
         let mut out = Vec::with_capacity(matches.len());
+        // Where each finding in `out` starts (matches skipped below have none).
+        let mut kept = Vec::with_capacity(matches.len());
         for (k, &i) in order.iter().enumerate() {
             let m = &matches[i];
             if self.inline_allow && inline_allowed(blob.data, m.span.clone()) {
                 continue;
             }
             let rule = &self.engine.rules()[m.rule];
+            let public = m.public_reason(rule);
+            if public.is_some() && !self.include_public {
+                continue;
+            }
             let (line, column) = positions[k];
             let mut f =
                 Finding::for_secret(rule, &m.secret, blob.path, line, column, origin.clone());
+            if let Some(v) = &m.verdict {
+                if let Some(s) = v.severity {
+                    f.severity = s;
+                }
+                if let Some(note) = &v.note {
+                    f.add_fact(note);
+                }
+            }
+            if let Some(why) = public {
+                f.mark_public(why);
+            }
             if m.decoded {
                 f.add_tag(Tag::Base64);
                 f.message.push_str(" (base64-encoded)");
@@ -84,6 +108,7 @@ impl<'a> Scanner<'a> {
             }
             annotate::classify(&mut f, &class, blob.data, m.span.start);
             out.push(f);
+            kept.push(offsets[k]);
         }
         annotate::annotate_blob(
             &class,
@@ -91,7 +116,7 @@ impl<'a> Scanner<'a> {
             blob.data,
             origin,
             &mut out,
-            &offsets,
+            &kept,
             self.warnings,
         );
         out

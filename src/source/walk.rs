@@ -8,6 +8,7 @@
 use super::archive::Unpacker;
 use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
+use crate::model::finding::DEPENDENCY_DIRS;
 use crate::model::path_class::is_dotenv;
 use crate::model::units::human_size;
 use ignore::{WalkBuilder, WalkState};
@@ -21,6 +22,8 @@ pub struct WalkOptions {
     pub no_ignore: bool,
     pub max_file_size: u64,
     pub threads: usize,
+    /// Skip dependency directories ([`DEPENDENCY_DIRS`]); tracked files in them are still read.
+    pub skip_dependencies: bool,
 }
 
 /// A file read from disk.
@@ -87,6 +90,7 @@ pub fn walk(
 ) {
     let mut builder = WalkBuilder::new(root);
     let use_ignore = !opts.no_ignore;
+    let skip_deps = opts.skip_dependencies;
     builder
         .hidden(false)
         .parents(use_ignore)
@@ -97,7 +101,19 @@ pub fn walk(
         .require_git(true)
         .follow_links(opts.follow)
         .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            // Dependency directories below the root (not the root itself: scanning
+            // `node_modules/pkg` on purpose scans it).
+            !(skip_deps
+                && e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| DEPENDENCY_DIRS.contains(&n)))
+        });
     let seen: Option<Mutex<HashSet<PathBuf>>> = tracked.map(|_| Mutex::new(HashSet::new()));
     builder.build_parallel().run(|| {
         let seen = &seen;

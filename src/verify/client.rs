@@ -222,8 +222,8 @@ impl Client {
     /// Sends `probe` (retrying passing failures) and judges the answer.
     pub fn check_probe(&self, v: &Verifier, secret: &Secret, probe: &Probe) -> Verification {
         let mut base = self.endpoints.base(v);
-        if let (false, Some(official)) = (base.overridden, probe.official_base) {
-            base.url = official.to_string();
+        if let (false, Some(official)) = (base.overridden, &probe.official_base) {
+            base.url = official.clone();
         }
         let (status, detail) = self.attempts(v, secret, &base, probe);
         Verification {

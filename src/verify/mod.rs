@@ -38,6 +38,7 @@ mod pinecone;
 mod render;
 mod slack;
 mod stripe;
+mod supabase;
 mod telegram;
 mod vercel;
 
@@ -74,6 +75,7 @@ pub const VERIFIERS: &[&Verifier] = &[
     &gemini::VERIFIER,
     &stripe::VERIFIER,
     &slack::VERIFIER,
+    &supabase::VERIFIER,
     &vercel::VERIFIER,
     &digitalocean::VERIFIER,
     &cloudflare::VERIFIER,
@@ -116,7 +118,7 @@ pub struct Probe {
     pub body: Option<(&'static str, Vec<u8>)>,
     /// The official base for this probe when it is not the verifier's usual one (Slack
     /// webhooks live on hooks.slack.com); an override still replaces it.
-    pub official_base: Option<&'static str>,
+    pub official_base: Option<String>,
 }
 
 impl Probe {

@@ -30,7 +30,7 @@ fn probe(secret: &str) -> Result<Probe, String> {
             "application/json",
             "keyhound verification: not a message",
         );
-        p.official_base = Some("https://hooks.slack.com");
+        p.official_base = Some("https://hooks.slack.com".into());
         return Ok(p);
     }
     if secret.starts_with("xapp-") {

@@ -325,6 +325,10 @@ fn rule(regex: &str, keywords: &[&str]) -> Rule {
     r.id = "test-rule".into();
     r.regex = regex.into();
     r.keywords = keywords.iter().map(|k| k.to_string()).collect();
+    // Nothing inherited from whichever built-in rule comes first.
+    r.window = None;
+    r.check = None;
+    r.public = None;
     r
 }
 

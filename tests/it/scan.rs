@@ -16,7 +16,7 @@ fn clean_tree_exits_0_and_says_so() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("no secrets found"), "{stdout}");
-    assert!(stdout.contains("scanned 1 files"), "{stdout}");
+    assert!(stdout.contains("scanned 1 file ("), "{stdout}");
 }
 
 #[test]

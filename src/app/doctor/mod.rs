@@ -390,8 +390,10 @@ impl Doctor {
             }
             Some(rule) => r.problem(
                 format!(
-                    "the value in {at} is a {} ({}), not an OpenAI key",
-                    rule.name, rule.provider
+                    "the value in {at} is {} {} ({}), not an OpenAI key",
+                    crate::report::article(&rule.name),
+                    rule.name,
+                    rule.provider
                 ),
                 "put an OpenAI key (from https://platform.openai.com/api-keys) in OPENAI_API_KEY",
             ),
