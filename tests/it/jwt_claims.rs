@@ -3,7 +3,7 @@
 //! other JWT's severity follows its expiry. Tokens are built at test time from JSON claims and a
 //! random signature.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 

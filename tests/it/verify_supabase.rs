@@ -1,7 +1,7 @@
 //! `--verify` for Supabase keys against a loopback stand-in of the project's REST root: a read
 //! (`GET /rest/v1/`) with the key in `apikey` and `Authorization`, never a write.
 
-mod common;
+use crate::common;
 use common::http::{MockServer, Reply};
 use common::*;
 

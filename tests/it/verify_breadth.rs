@@ -3,7 +3,7 @@
 //! path, where the key travels), the verdict for each documented answer, no key in any detail, and
 //! one end-to-end `scan --verify` through the binary.
 
-mod common;
+use crate::common;
 
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, write};

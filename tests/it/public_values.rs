@@ -4,7 +4,7 @@
 //! token) are never reported. Every key is generated at test time; the well-known values are
 //! assembled from fragments so that this file does not hold them whole.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 

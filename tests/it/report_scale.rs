@@ -2,7 +2,7 @@
 //! filter separate from `--fail-on`, each remediation once, no "To fix" footer when nothing is
 //! shown, and singular/plural and a/an right. JSON keeps every finding's remediation.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// A tree with findings of three severities across files whose names sort against severity.

@@ -2,7 +2,7 @@
 //! good rule file passes, a failing example exits 1 with a message naming the rule and the
 //! example, and a broken rule is an error (exit 2).
 
-mod common;
+use crate::common;
 
 use common::{keyhound, printed, write};
 

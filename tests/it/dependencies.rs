@@ -3,7 +3,7 @@
 //! dependency directories are skipped unless `--scan-dependencies`; files git tracks in them are
 //! always scanned.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! verifier sends (method, path, header carrying the key), how each documented answer maps to a
 //! verdict, tokens that are never sent, and one end-to-end `scan --verify` through the binary.
 
-mod common;
+use crate::common;
 
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, write};

@@ -3,7 +3,7 @@
 //! the real binary under their own rule, at the right line and column, redacted; and no webhook
 //! rule but Slack's (whose check posts no message) has a verifier that could contact it.
 
-mod common;
+use crate::common;
 
 use common::{fake, findings, keyhound, write};
 use serde_json::Value;

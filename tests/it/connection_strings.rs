@@ -5,7 +5,7 @@
 //! never reported. Also: published emulator keys are never findings, and no example of the
 //! database and platform rules is reported as another provider's key.
 
-mod common;
+use crate::common;
 
 use keyhound::detect::{Engine, ScanHints};
 use keyhound::rules::builtin_rules;
