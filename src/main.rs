@@ -48,9 +48,10 @@ fn scan_and_suppress(
 ) -> Result<scan::ScanResult, String> {
     let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
     cfg.apply_defaults(args, size_given)?;
-    let base = match (&args.baseline, use_baseline) {
-        (Some(p), true) => Some(baseline::Baseline::load(p)?),
-        _ => None,
+    let base = if use_baseline && !args.no_baseline {
+        load_baseline(args, warnings)?
+    } else {
+        None
     };
     let engine = Engine::new(cfg.rules.clone())?;
     let opts = ScanOptions {
@@ -68,16 +69,52 @@ fn scan_and_suppress(
     } else {
         scan::git::run(&engine, &opts, &git_options(args), warnings)?
     };
-    let (kept, hidden) = suppress::apply(
+    let (kept, mut hidden) = suppress::apply(
         std::mem::take(&mut result.findings),
         &cfg.allowlist,
-        base.as_ref(),
+        base.as_ref().map(|(b, _)| b),
     );
     result.findings = kept;
+    if let Some((_, how)) = &base {
+        let n = hidden.baseline;
+        warnings.note(format!(
+            "{how} applied: {n} finding{} hidden by it",
+            if n == 1 { "" } else { "s" }
+        ));
+        hidden.baseline = 0;
+    }
     if let Some(note) = hidden.note() {
         warnings.note(note);
     }
     Ok(result)
+}
+
+/// The baseline named by `--baseline` / `[scan] baseline` (an error if unreadable), else the
+/// repository's `.keyhound-baseline.json` (a warning if unusable), with how to name it.
+fn load_baseline(
+    args: &ScanArgs,
+    warnings: &Warnings,
+) -> Result<Option<(baseline::Baseline, String)>, String> {
+    if let Some(p) = &args.baseline {
+        let b = baseline::Baseline::load(p)?;
+        return Ok(Some((b, format!("baseline {}", p.display()))));
+    }
+    let Some(p) = baseline::discover::find(&args.paths[0]) else {
+        return Ok(None);
+    };
+    match baseline::discover::load_untrusted(&p) {
+        Ok(b) => Ok(Some((
+            b,
+            format!(
+                "baseline {} (found at the repository root; --no-baseline turns it off)",
+                p.display()
+            ),
+        ))),
+        Err(e) => {
+            warnings.warn("baseline", e);
+            Ok(None)
+        }
+    }
 }
 
 fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
@@ -103,6 +140,7 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
         elapsed: result.elapsed,
         commits: result.commits,
         blobs: result.blobs,
+        repo_prefix: report::location::repo_prefix(&args.paths, args.staged),
     };
     write_report(args.output.as_deref(), |out| match args.format {
         report::Format::Sarif => {
@@ -144,11 +182,22 @@ fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {
     let warnings = Warnings::new(false);
     let result = scan_and_suppress(&mut args, false, false, &warnings)?;
     let n = baseline::write(&a.output, &result.findings)?;
+    let found = baseline::discover::find(&a.path)
+        .and_then(|p| p.canonicalize().ok())
+        .zip(a.output.canonicalize().ok())
+        .is_some_and(|(d, o)| d == o);
+    let how = if found {
+        "commit it: scans, the pre-commit hook and the Action use it on their own".to_string()
+    } else {
+        format!(
+            "use it with `keyhound scan --baseline {}`",
+            a.output.display()
+        )
+    };
     eprintln!(
-        "keyhound: wrote {n} finding{} to {}; use it with `keyhound scan --baseline {}`",
+        "keyhound: wrote {n} finding{} to {}; {how}",
         if n == 1 { "" } else { "s" },
         a.output.display(),
-        a.output.display()
     );
     Ok(0)
 }

@@ -3,6 +3,7 @@
 pub mod counts;
 pub mod human;
 pub mod json;
+pub mod location;
 pub mod sarif;
 
 use crate::finding::Finding;
@@ -33,6 +34,9 @@ pub struct ReportContext {
     /// Commits and blobs scanned in history (0 when history was not scanned).
     pub commits: u64,
     pub blobs: u64,
+    /// The scan root relative to its repository's top (`web/`), when it is in one: SARIF
+    /// `uri`s and JSON `repo_path` use it (see [`location`]).
+    pub repo_prefix: Option<String>,
 }
 
 /// Renders `findings` in `format`.
