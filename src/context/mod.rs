@@ -6,6 +6,7 @@ pub mod checks;
 pub mod dotenv_history;
 pub mod exposure;
 pub mod file_class;
+pub mod framework;
 pub mod history;
 pub mod hygiene;
 pub mod json_path;
@@ -61,4 +62,5 @@ pub fn annotate_blob(
         origin,
         key_in_file,
     ));
+    findings.extend(framework::exposures(path, data, origin));
 }
