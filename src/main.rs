@@ -63,6 +63,7 @@ fn scan_and_suppress(
         archives: !args.no_archives,
         inline_allow: !args.no_inline_allow,
         env_history: Vec::new(),
+        progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let mut result = if args.staged {
         keyhound::source::staged::run(&engine, &opts, warnings)?

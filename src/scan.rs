@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub mod git;
+pub mod progress;
 
 /// Everything a scan needs to know, resolved from the command line and config.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct ScanOptions {
     /// Per path in `paths`: env files git history added (`dotenv-tracked`), as the history walk
     /// found them (`scan::git`); empty when history is not scanned.
     pub env_history: Vec<Vec<context::dotenv_history::Added>>,
+    /// Show files, bytes and elapsed time on stderr after ~1 s (the caller checks that stderr is
+    /// a terminal and `--quiet` is off).
+    pub progress: bool,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +46,7 @@ impl Default for ScanOptions {
             archives: true,
             inline_allow: true,
             env_history: Vec::new(),
+            progress: false,
         }
     }
 }
@@ -249,26 +254,28 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
     };
     let multi = opts.paths.len() > 1;
     let mut env_files: Vec<(String, Vec<PathBuf>)> = Vec::new();
-    for root in &opts.paths {
-        let tracked = crate::source::tracked_files(root);
-        let prefix = if multi {
-            format!("{}/", root.display().to_string().trim_end_matches('/'))
-        } else {
-            String::new()
-        };
-        let envs = Mutex::new(Vec::new());
-        walk::walk(root, &walk_opts, tracked.as_deref(), warnings, &|file| {
-            if context::file_class::is_dotenv(&file.rel) {
-                envs.lock().unwrap().push(file.abs.to_path_buf());
-            }
-            scanner.scan_blob(source::Blob {
-                path: format!("{prefix}{}", file.rel),
-                data: &file.data,
-                origin: Origin::WorkingTree,
+    progress::with_progress(opts.progress, &scanner.stats, warnings, || {
+        for root in &opts.paths {
+            let tracked = crate::source::tracked_files(root);
+            let prefix = if multi {
+                format!("{}/", root.display().to_string().trim_end_matches('/'))
+            } else {
+                String::new()
+            };
+            let envs = Mutex::new(Vec::new());
+            walk::walk(root, &walk_opts, tracked.as_deref(), warnings, &|file| {
+                if context::file_class::is_dotenv(&file.rel) {
+                    envs.lock().unwrap().push(file.abs.to_path_buf());
+                }
+                scanner.scan_blob(source::Blob {
+                    path: format!("{prefix}{}", file.rel),
+                    data: &file.data,
+                    origin: Origin::WorkingTree,
+                });
             });
-        });
-        env_files.push((prefix, envs.into_inner().unwrap()));
-    }
+            env_files.push((prefix, envs.into_inner().unwrap()));
+        }
+    });
     let files = scanner.stats.files.load(Ordering::Relaxed);
     let bytes = scanner.stats.bytes.load(Ordering::Relaxed);
     let mut findings = scanner.into_findings();

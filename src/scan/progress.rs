@@ -1,0 +1,71 @@
+//! Progress of a working-tree scan on a terminal: after about a second (a fast scan shows
+//! nothing), a line with files, bytes and elapsed time, redrawn a few times a second on stderr.
+//! Warnings printed meanwhile go through [`Warnings`], which clears the line, prints, and
+//! redraws it, so they never tear it.
+
+use super::Stats;
+use crate::diag::Warnings;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long a scan runs before the line appears: `KEYHOUND_PROGRESS_AFTER_MS` (for tests), else
+/// one second.
+fn delay() -> Duration {
+    std::env::var("KEYHOUND_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
+
+/// Runs `work` while a thread shows its progress (when `enabled`: the caller checks that stderr
+/// is a terminal and `--quiet` is off).
+pub fn with_progress<T>(
+    enabled: bool,
+    stats: &Stats,
+    warnings: &Warnings,
+    work: impl FnOnce() -> T,
+) -> T {
+    if !enabled {
+        return work();
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| tick(&done, stats, warnings));
+        let out = work();
+        done.store(true, Ordering::Release);
+        out
+    })
+}
+
+fn tick(done: &AtomicBool, stats: &Stats, warnings: &Warnings) {
+    let start = Instant::now();
+    let wait = delay();
+    let mut pb: Option<ProgressBar> = None;
+    while !done.load(Ordering::Acquire) {
+        std::thread::sleep(Duration::from_millis(50));
+        if pb.is_none() && start.elapsed() >= wait {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} scanning {msg} ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            warnings.attach_progress(bar.clone());
+            pb = Some(bar);
+        }
+        if let Some(bar) = &pb {
+            let files = stats.files.load(Ordering::Relaxed);
+            let bytes = stats.bytes.load(Ordering::Relaxed);
+            bar.set_message(format!(
+                "{files} file{} · {}",
+                if files == 1 { "" } else { "s" },
+                crate::source::walk::human_size(bytes)
+            ));
+            bar.tick();
+        }
+    }
+    if let Some(bar) = pb {
+        warnings.detach_progress();
+        bar.finish_and_clear();
+    }
+}
