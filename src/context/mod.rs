@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod dotenv_history;
+pub mod env_added;
 pub mod exposure;
 pub mod file_class;
 pub mod framework;

@@ -142,6 +142,18 @@ pub fn run(
             &head,
             wt_scanned,
         );
+        // Without a working-tree scan (a commit selection, --history-only, a bare or .git
+        // target) the hygiene pass does not run: report the env files these commits added.
+        if !wt_scanned {
+            let prefix = crate::source::git_repo::display_path(&target.prefix);
+            let env = context::env_added::committed(
+                &scan.env_files,
+                &prefix,
+                &display_prefix,
+                &result.findings,
+            );
+            result.findings.extend(env);
+        }
     }
     sort_findings(&mut result.findings);
     result.elapsed = start.elapsed();

@@ -98,6 +98,20 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
                 .filter(|f| change.binary || touches_added_line(f, &change.lines)),
         );
     }
+    // Env files the index adds (new, or renamed into place): the commit would track them.
+    let new_env: Vec<String> = index
+        .iter()
+        .filter_map(|e| {
+            let p = display_path(&e.path);
+            let path = super::path_from_bytes(&e.path);
+            let in_parent = parents
+                .iter()
+                .any(|t| t.as_ref().is_some_and(|t| t.get_path(&path).is_ok()));
+            (crate::context::file_class::is_dotenv(&p) && !in_parent).then_some(p)
+        })
+        .collect();
+    let env = crate::context::env_added::staged(&new_env, &findings);
+    findings.extend(env);
     sort_findings(&mut findings);
     Ok(ScanResult {
         findings,
