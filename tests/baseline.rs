@@ -49,7 +49,7 @@ fn baseline_hides_known_findings_and_reports_new_ones() {
     assert!(findings(&report).is_empty(), "{report}");
     assert_eq!(code, 0);
     assert!(
-        stderr.contains("2 findings hidden: 2 by the baseline"),
+        stderr.contains("baseline .keyhound-baseline.json applied: 2 findings hidden by it"),
         "{stderr}"
     );
     // The baseline file itself is not a finding.

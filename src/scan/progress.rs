@@ -3,7 +3,6 @@
 //! Warnings printed meanwhile go through [`Warnings`], which clears the line, prints, and
 //! redraws it, so they never tear it.
 
-use super::Stats;
 use crate::diag::Warnings;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,7 +21,7 @@ fn delay() -> Duration {
 /// is a terminal and `--quiet` is off).
 pub fn with_progress<T>(
     enabled: bool,
-    stats: &Stats,
+    counts: &(dyn Fn() -> (u64, u64) + Sync),
     warnings: &Warnings,
     work: impl FnOnce() -> T,
 ) -> T {
@@ -31,14 +30,14 @@ pub fn with_progress<T>(
     }
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
-        s.spawn(|| tick(&done, stats, warnings));
+        s.spawn(|| tick(&done, counts, warnings));
         let out = work();
         done.store(true, Ordering::Release);
         out
     })
 }
 
-fn tick(done: &AtomicBool, stats: &Stats, warnings: &Warnings) {
+fn tick(done: &AtomicBool, counts: &(dyn Fn() -> (u64, u64) + Sync), warnings: &Warnings) {
     let start = Instant::now();
     let wait = delay();
     let mut pb: Option<ProgressBar> = None;
@@ -54,12 +53,11 @@ fn tick(done: &AtomicBool, stats: &Stats, warnings: &Warnings) {
             pb = Some(bar);
         }
         if let Some(bar) = &pb {
-            let files = stats.files.load(Ordering::Relaxed);
-            let bytes = stats.bytes.load(Ordering::Relaxed);
+            let (files, bytes) = counts();
             bar.set_message(format!(
                 "{files} file{} · {}",
                 if files == 1 { "" } else { "s" },
-                crate::source::walk::human_size(bytes)
+                crate::model::units::human_size(bytes)
             ));
             bar.tick();
         }
