@@ -105,7 +105,7 @@ fn bare_and_dot_git_targets_report_committed_env_files() {
     let dir = repo();
     let d = dir.path();
     write(d, "README.md", "# app\n");
-    write(d, "api/.env.production", "DB_PASSWORD=hunter2-but-longer\n");
+    write(d, "api/.env.production", "LOG_LEVEL=info\n");
     commit_all(d, "init");
     let outer = tempfile::tempdir().unwrap();
     let bare = outer.path().join("app.git");
