@@ -116,7 +116,7 @@ max_rows=200
     jq -r --argjson n "$max_rows" '
       def cell: tostring | gsub("\\|"; "\\|") | gsub("[\r\n]"; " ");
       .runs[0].results[:$n][] | .properties |
-      "| \(.severity | cell) | \(.rule_name | cell) (`\(.rule_id)`) | `\(.path | cell):\(.line)` | `\(.secret_redacted // "" | cell)` | \((.commit // "")[0:10]) | \(.verification.status // "" | cell) |"
+      "| \(.severity | cell) | \(.rule_name | cell) (`\(.rule_id)`) | `\(.repo_path // .path | cell):\(.line)` | `\(.secret_redacted // "" | cell)` | \((.commit // "")[0:10]) | \(.verification.status // "" | cell) |"
     ' "$sarif"
     [ "$results" -gt "$max_rows" ] && echo && echo "… and $((results - max_rows)) more (see the SARIF file)."
     echo

@@ -81,6 +81,25 @@ pub struct DoctorArgs {
     /// Send the live check to this endpoint instead of the official host (openai=URL).
     #[arg(long, value_name = "PROVIDER=URL")]
     pub verify_endpoint: Vec<String>,
+    /// Also check that the key's project may use this model (GET /v1/models/NAME).
+    #[arg(long, value_name = "NAME", value_parser = parse_model)]
+    pub model: Option<String>,
+}
+
+/// A model id as OpenAI writes them (`gpt-4o-mini`, `ft:gpt-4o:org:name:id`): it goes into a
+/// URL path, so nothing else is accepted.
+fn parse_model(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 200
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a model id (letters, digits, - _ . : only)"
+        ))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -190,9 +209,14 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", help_heading = "Suppression")]
     pub config: Option<PathBuf>,
 
-    /// Report only findings that are not in this baseline file.
+    /// Report only findings that are not in this baseline file (default: .keyhound-baseline.json
+    /// at the top of the repository, when there is one).
     #[arg(long, value_name = "FILE", help_heading = "Suppression")]
     pub baseline: Option<PathBuf>,
+
+    /// Use no baseline, not even the repository's .keyhound-baseline.json.
+    #[arg(long, help_heading = "Suppression", conflicts_with = "baseline")]
+    pub no_baseline: bool,
 
     /// Ignore keyhound:allow (and gitleaks:allow, pragma: allowlist secret) comments.
     #[arg(long, help_heading = "Suppression")]

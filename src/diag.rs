@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct Warnings {
     count: AtomicUsize,
     quiet: bool,
+    /// A progress line on stderr: lines are printed above it, never through it.
+    progress: std::sync::Mutex<Option<indicatif::ProgressBar>>,
 }
 
 impl Warnings {
@@ -15,6 +17,29 @@ impl Warnings {
         Warnings {
             count: AtomicUsize::new(0),
             quiet,
+            progress: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Prints warnings and notes above `pb` from now on (`scan::progress`).
+    pub fn attach_progress(&self, pb: indicatif::ProgressBar) {
+        *self.progress.lock().unwrap() = Some(pb);
+    }
+
+    pub fn detach_progress(&self) {
+        *self.progress.lock().unwrap() = None;
+    }
+
+    /// Writes one line to stderr, above the progress line when there is one.
+    fn line(&self, line: &str) {
+        let pb = self.progress.lock().unwrap().clone();
+        match pb {
+            Some(pb) => pb.suspend(|| {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }),
+            None => {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
         }
     }
 
@@ -24,7 +49,7 @@ impl Warnings {
         self.count.fetch_add(1, Ordering::Relaxed);
         if !self.quiet {
             let line = format!("keyhound: warning: {what}: {why}").replace(['\n', '\r'], " ");
-            let _ = writeln!(std::io::stderr().lock(), "{line}");
+            self.line(&line);
         }
     }
 
@@ -32,7 +57,7 @@ impl Warnings {
     pub fn note(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
             let line = format!("keyhound: note: {msg}").replace(['\n', '\r'], " ");
-            let _ = writeln!(std::io::stderr().lock(), "{line}");
+            self.line(&line);
         }
     }
 

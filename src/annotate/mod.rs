@@ -3,6 +3,7 @@
 //! and from the bytes around them (browser exposure, notebook cells).
 
 pub mod exposure;
+pub mod framework;
 pub mod json_path;
 pub mod notebook;
 
@@ -92,4 +93,5 @@ pub fn annotate_blob(
         origin,
         key_in_file,
     ));
+    findings.extend(framework::exposures(path, data, origin));
 }

@@ -12,11 +12,22 @@ pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, String> {
     let (rules, scan, allowlist) = plan::resolve_baseline(args, cfg, env)?;
     let out = super::scan::scan_and_suppress(rules, &scan, &allowlist, None, &warnings)?;
     let n = baseline::write(&args.output, &out.findings)?;
+    let found = baseline::discover::find(&args.path)
+        .and_then(|p| p.canonicalize().ok())
+        .zip(args.output.canonicalize().ok())
+        .is_some_and(|(d, o)| d == o);
+    let how = if found {
+        "commit it: scans, the pre-commit hook and the Action use it on their own".to_string()
+    } else {
+        format!(
+            "use it with `keyhound scan --baseline {}`",
+            args.output.display()
+        )
+    };
     eprintln!(
-        "keyhound: wrote {n} finding{} to {}; use it with `keyhound scan --baseline {}`",
+        "keyhound: wrote {n} finding{} to {}; {how}",
         if n == 1 { "" } else { "s" },
         args.output.display(),
-        args.output.display()
     );
     Ok(0)
 }

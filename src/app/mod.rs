@@ -25,6 +25,7 @@ pub fn run(cli: Cli, env: Env) -> Result<u8, String> {
             env_file: args.env_file,
             offline: args.offline,
             verify_endpoint: args.verify_endpoint,
+            model: args.model,
         }),
     }
 }

@@ -19,13 +19,12 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
     let plan = plan::resolve(args, cfg, env)?;
     // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
     let verify_client = verify_client(&plan.verify, &warnings)?;
-    let mut out = scan_and_suppress(
-        plan.rules,
-        &plan.scan,
-        &plan.allowlist,
-        plan.baseline.as_deref(),
-        &warnings,
-    )?;
+    let base = if args.no_baseline {
+        None
+    } else {
+        load_baseline(plan.baseline.as_deref(), &args.paths[0], &warnings)?
+    };
+    let mut out = scan_and_suppress(plan.rules, &plan.scan, &plan.allowlist, base, &warnings)?;
     // After suppression: allowlisted or baselined keys are never sent to a provider.
     if let Some(client) = &verify_client {
         verify::verify_findings(&mut out.findings, client, &warnings);
@@ -47,6 +46,17 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
         },
         min_severity: plan.report.min_severity,
         hidden_below_min,
+
+        repo_prefix: {
+            let paths: Vec<std::path::PathBuf> =
+                plan.scan.roots.iter().map(|r| r.path.clone()).collect();
+            let staged = plan
+                .scan
+                .roots
+                .iter()
+                .any(|r| r.target == crate::scan::Target::Staged);
+            crate::scan::location::repo_prefix(&paths, staged)
+        },
     };
     let format = plan.report.format;
     super::write_output(plan.report.output.as_deref(), |w| {
@@ -59,24 +69,67 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
     Ok(code)
 }
 
-/// Scans, then drops what the allowlist allows and the baseline (when given) holds.
+/// Scans, then drops what the allowlist allows and the baseline (when given, with how to name
+/// it) holds.
 pub(super) fn scan_and_suppress(
     rules: Vec<Rule>,
     scan: &ScanPlan,
     allowlist: &Allowlist,
-    baseline: Option<&Path>,
+    base: Option<(Baseline, String)>,
     warnings: &Warnings,
 ) -> Result<ScanOutput, String> {
-    let base = baseline.map(Baseline::load).transpose()?;
     let engine = Engine::new(rules)?;
     let mut out = crate::scan::run(&engine, scan, warnings)?;
-    let (kept, hidden) =
-        suppress::apply(std::mem::take(&mut out.findings), allowlist, base.as_ref());
+    let (kept, mut hidden) = suppress::apply(
+        std::mem::take(&mut out.findings),
+        allowlist,
+        base.as_ref().map(|(b, _)| b),
+    );
     out.findings = kept;
+    if let Some((_, how)) = &base {
+        let n = hidden.baseline;
+        warnings.note(format!(
+            "{how} applied: {n} finding{} hidden by it",
+            if n == 1 { "" } else { "s" }
+        ));
+        hidden.baseline = 0;
+    }
     if let Some(note) = hidden.note() {
         warnings.note(note);
     }
     Ok(out)
+}
+
+/// The baseline named by `--baseline` / `[scan] baseline` (an error if unreadable), else the
+/// repository's `.keyhound-baseline.json` (a warning if unusable), with how to name it.
+fn load_baseline(
+    named: Option<&Path>,
+    root: &Path,
+    warnings: &Warnings,
+) -> Result<Option<(Baseline, String)>, String> {
+    use crate::suppress::baseline::discover;
+    if let Some(p) = named {
+        return Ok(Some((
+            Baseline::load(p)?,
+            format!("baseline {}", p.display()),
+        )));
+    }
+    let Some(p) = discover::find(root) else {
+        return Ok(None);
+    };
+    match discover::load_untrusted(&p) {
+        Ok(b) => Ok(Some((
+            b,
+            format!(
+                "baseline {} (found at the repository root; --no-baseline turns it off)",
+                p.display()
+            ),
+        ))),
+        Err(e) => {
+            warnings.warn("baseline", e);
+            Ok(None)
+        }
+    }
 }
 
 /// The verification client when `--verify` or `--only-live` is on; `--verify-endpoint` values are

@@ -8,6 +8,8 @@
 //! (`gitignore-missing`) is decided by the `.gitignore` files alone; outside git that is the
 //! only rule set.
 
+pub mod env_added;
+
 use crate::model::check::{self as checks, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
 use crate::model::env_history::Added;
 use crate::model::finding::{short_sha, Finding, Origin, Tag};

@@ -51,7 +51,7 @@ pub const CHECKS: &[Check] = &[
         id: CLIENT_EXPOSED_ENV,
         name: "Key in a browser-exposed environment variable",
         severity: Severity::Critical,
-        description: "A key assigned to a framework's public variable (NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_, NUXT_PUBLIC_, PUBLIC_, GATSBY_, VUE_APP_), which the framework inlines into the browser bundle.",
+        description: "A key assigned to a framework's public variable (NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_, NUXT_PUBLIC_, PUBLIC_, GATSBY_, VUE_APP_), which the framework inlines into the browser bundle; or a framework config that inlines a secret-named server variable (Next.js `env`, Vite `define`/`envPrefix`, webpack DefinePlugin/EnvironmentPlugin, Nuxt runtimeConfig.public, SvelteKit $env/*/public, Astro envField public, a secret-named EXPO_PUBLIC_/PUBLIC_ variable read in code): critical for known secret names (AI provider keys, service-role keys), high otherwise.",
         remediation: "Rotate the key, rename the variable without the public prefix so it stays on the server, and call the API from your server (an API route or backend function).",
     },
     Check {

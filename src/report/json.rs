@@ -43,6 +43,19 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
     v
 }
 
+/// [`finding_json`], plus `repo_path` (the path from the repository's top) when the scan root
+/// is in a repository.
+pub fn finding_json_in(f: &Finding, ctx: &ReportContext) -> Value {
+    let mut v = finding_json(f, ctx.no_redact);
+    if ctx.repo_prefix.is_some() {
+        v["repo_path"] = json!(super::location::repo_path(
+            ctx.repo_prefix.as_deref(),
+            &f.path
+        ));
+    }
+    v
+}
+
 /// Counts by severity, for summaries.
 pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
     let mut by_sev = serde_json::Map::new();
@@ -69,7 +82,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
     let doc = json!({
         "tool": "keyhound",
         "version": env!("CARGO_PKG_VERSION"),
-        "findings": findings.iter().map(|f| finding_json(f, ctx.no_redact)).collect::<Vec<_>>(),
+        "findings": findings.iter().map(|f| finding_json_in(f, ctx)).collect::<Vec<_>>(),
         "summary": summary_json(findings, ctx),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -3,6 +3,7 @@
 pub mod counts;
 pub mod human;
 pub mod json;
+pub mod location;
 pub mod sarif;
 
 use crate::diag::Warnings;
@@ -34,6 +35,9 @@ pub struct ReportContext {
     /// `--min-severity`, and how many findings it hid (they are not in `findings`).
     pub min_severity: Option<crate::model::rule::Severity>,
     pub hidden_below_min: usize,
+    /// The scan root relative to its repository's top (`web/`), when it is in one: SARIF
+    /// `uri`s and JSON `repo_path` use it (see [`location`]).
+    pub repo_prefix: Option<String>,
 }
 
 /// Keeps the findings at or above `min` and returns how many were dropped (`--min-severity`).

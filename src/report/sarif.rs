@@ -199,12 +199,15 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": {
+                            "uri": uri(&super::location::repo_path(ctx.repo_prefix.as_deref(), &f.path)),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": { "startLine": f.line.max(1), "startColumn": f.column.max(1) },
                     }
                 }],
                 "partialFingerprints": { "keyhound/v1": f.fingerprint() },
-                "properties": super::json::finding_json(f, ctx.no_redact),
+                "properties": super::json::finding_json_in(f, ctx),
             })
         })
         .collect();
@@ -279,6 +282,7 @@ mod tests {
             sarif: Limits::default(),
             min_severity: None,
             hidden_below_min: 0,
+            repo_prefix: None,
         }
     }
 

@@ -3,6 +3,8 @@
 //! attributed to the commit that introduced them, and the hygiene checks add theirs.
 
 mod history;
+pub mod location;
+mod progress;
 mod scanner;
 
 pub use crate::source::git_history::HistorySpec;
@@ -123,9 +125,11 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
     }] = plan.roots.as_slice()
     {
         let scanner = Scanner::new(engine, opts, warnings);
-        staged::scan(path, opts.max_file_size, &unpack, warnings, &scanner)?;
+        let new_env = staged::scan(path, opts.max_file_size, &unpack, warnings, &scanner)?;
         let (files, bytes) = scanner.counts();
         let mut findings = scanner.into_findings().0;
+        let env = crate::hygiene::env_added::staged(&new_env, &findings);
+        findings.extend(env);
         sort_findings(&mut findings);
         return Ok(ScanOutput {
             findings,
@@ -176,13 +180,16 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         skip_dependencies: !opts.scan_dependencies,
     };
     let mut env_files: Vec<Vec<PathBuf>> = Vec::with_capacity(opened.len());
-    for o in &opened {
-        env_files.push(if o.tree {
-            walk::tree(o.root, &o.prefix, &walk_opts, &unpack, warnings, &scanner)
-        } else {
-            Vec::new()
-        });
-    }
+    let counts = || scanner.counts();
+    progress::with_progress(opts.progress, &counts, warnings, || {
+        for o in &opened {
+            env_files.push(if o.tree {
+                walk::tree(o.root, &o.prefix, &walk_opts, &unpack, warnings, &scanner)
+            } else {
+                Vec::new()
+            });
+        }
+    });
     let (files, mut bytes) = scanner.counts();
     let mut findings = scanner.into_findings().0;
     let roots: Vec<crate::hygiene::RootEnvFiles<'_>> = opened
@@ -213,6 +220,17 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         bytes += walked.bytes;
         let head = git::head_blobs(target);
         history::attribute(target, &o.prefix, &mut findings, hits, &head, o.tree);
+        // Without a working-tree scan (a commit selection, --history-only, a bare or .git
+        // target) the hygiene pass does not run: report the env files these commits added.
+        if !o.tree {
+            let env = crate::hygiene::env_added::committed(
+                &walked.env_files,
+                &git::display_path(&target.prefix),
+                &o.prefix,
+                &findings,
+            );
+            findings.extend(env);
+        }
     }
     sort_findings(&mut findings);
     stats.files = files;

@@ -637,9 +637,13 @@ impl<'a> TreeWalk<'a> {
                 // A symlink's blob is its target path, not content.
                 MODE_LINK => {}
                 _ => {
+                    // A path the base of a range already held was not added by these commits.
                     if may_be_dotenv(name)
                         && is_dotenv(&String::from_utf8_lossy(path))
                         && !self.env_seen.contains(path.as_slice())
+                        && !outside_trees
+                            .iter()
+                            .any(|t| t.get_name_bytes(name).is_some())
                     {
                         self.env_seen.insert(path.clone());
                         self.env_files.push((path.clone(), commit));

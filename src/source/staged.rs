@@ -29,14 +29,15 @@ struct Change {
 
 /// Pushes what the index adds compared with HEAD into `sink`: every staged blob with new
 /// lines, with the set of lines it adds. `root` names the repository (any directory inside its
-/// working tree).
+/// working tree). Returns the env files the index adds (new, or renamed into place), as
+/// repository paths, for the `dotenv-tracked` check.
 pub fn scan(
     root: &Path,
     max_file_size: u64,
     unpack: &Unpacker<'_>,
     warnings: &Warnings,
     sink: &dyn BlobSink,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     configure_libgit2();
     let repo = Repository::discover(root).map_err(|_| {
         let shown = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -95,7 +96,19 @@ pub fn scan(
         };
         unpack.push(staged, sink);
     }
-    Ok(())
+    // Env files the index adds (new, or renamed into place): the commit would track them.
+    let new_env = index
+        .iter()
+        .filter_map(|e| {
+            let p = display_path(&e.path);
+            let path = crate::git::path_from_bytes(&e.path);
+            let in_parent = parents
+                .iter()
+                .any(|t| t.as_ref().is_some_and(|t| t.get_path(&path).is_ok()));
+            (crate::model::path_class::is_dotenv(&p) && !in_parent).then_some(p)
+        })
+        .collect();
+    Ok(new_env)
 }
 
 /// HEAD's tree (none before the first commit), then each MERGE_HEAD's during a merge.

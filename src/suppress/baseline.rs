@@ -15,6 +15,8 @@
 //! }
 //! ```
 
+pub mod discover;
+
 use crate::model::finding::Finding;
 use serde::Deserialize;
 use serde_json::json;

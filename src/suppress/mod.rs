@@ -17,7 +17,7 @@ use baseline::Baseline;
 pub const ALLOW_HINT: &str = "To fix: remove the key from the file (and from history if it was committed), then revoke it.\n\
 If it is not a secret (a test fixture, a placeholder), allow it with a `keyhound:allow` comment on its line\n\
 (or `keyhound:allow-next-line` on the line above), an [allowlist] in .keyhound.toml, or a baseline:\n\
-`keyhound baseline create` then `keyhound scan --baseline .keyhound-baseline.json`.";
+`keyhound baseline create` (scans, the hook and the Action then use .keyhound-baseline.json at the repository root).";
 
 /// How many findings each mechanism removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

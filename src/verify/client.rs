@@ -232,6 +232,32 @@ impl Client {
         }
     }
 
+    /// Sends `probe` and returns the provider's answer itself (for `doctor`, which explains every
+    /// documented error in its own words). 5xx answers and transport errors are retried like
+    /// [`Client::check_probe`] does; a transport error that outlasts the retries is `Err`, redacted.
+    pub fn ask(&self, v: &Verifier, secret: &Secret, probe: &Probe) -> Result<Reply, String> {
+        let mut base = self.endpoints.base(v);
+        if let (false, Some(official)) = (base.overridden, &probe.official_base) {
+            base.url = official.clone();
+        }
+        let url = format!("{}{}", base.url, probe.path);
+        let mut attempt = 0u32;
+        loop {
+            self.limiter.acquire(v.name);
+            let res = self.send(&base, &url, probe);
+            let passing = match &res {
+                Ok(r) => r.status >= 500,
+                Err(_) => true,
+            };
+            if !passing || attempt >= self.settings.retries {
+                return res
+                    .map_err(|e| super::clean_detail(&describe(&e, &base.url), secret.expose()));
+            }
+            std::thread::sleep(self.settings.backoff_for(attempt));
+            attempt += 1;
+        }
+    }
+
     fn attempts(
         &self,
         v: &Verifier,

@@ -217,8 +217,8 @@ fn live_check_verdicts_in_plain_words() {
                 "request_forbidden",
                 Some("unsupported_country_region_territory"),
             ),
-            2,
-            "says nothing about the key",
+            1,
+            "not the key",
         ),
         (
             Reply::openai_error(

@@ -93,7 +93,12 @@ fn the_first_commit_has_no_head_and_still_works() {
     git(d, &["add", "-A"]);
     let (code, report, _) = staged(d);
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(lines_of(&report), vec![(".env".to_string(), 1)]);
+    // The key, and the staged .env itself (dotenv-tracked).
+    assert_eq!(
+        lines_of(&report),
+        vec![(".env".to_string(), 1), (".env".to_string(), 1)]
+    );
+    assert!(rule_ids(&report).contains(&"dotenv-tracked".to_string()));
 }
 
 #[test]

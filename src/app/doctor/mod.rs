@@ -5,15 +5,23 @@
 //! type, checks `OPENAI_ORG_ID` / `OPENAI_PROJECT_ID`, then (unless `--offline`) makes one live
 //! call and explains the verdict. It only ever prints redacted forms of the key.
 //!
-//! Exit codes: 0 the key works (offline: no problem found), 1 a problem that breaks the key,
-//! 2 could not tell.
+//! Every documented OpenAI error gets its own cause and fix ([`advice`]); `--model NAME` checks
+//! that the key's project may use a model; [`deploy`] names where an old value can hide once
+//! the app is deployed and compares fingerprints of every value it can see.
+//!
+//! Exit codes: 0 the key works (offline: no problem found), 1 a key or configuration problem,
+//! 2 keyhound could not run the check (bad arguments, OpenAI unreachable or answering 5xx).
 
 use crate::detect::{filters, Engine, ScanHints};
 use crate::diag::Warnings;
-use crate::model::finding::{redact, Secret, VerifyStatus};
+use crate::model::finding::{redact, Secret};
 use crate::verify::{self, Client, Endpoints, Settings};
+use advice::{Cause, Level, Sent};
 use std::io::Write;
 use std::path::PathBuf;
+
+mod advice;
+mod deploy;
 
 const VAR: &str = "OPENAI_API_KEY";
 const ORG_VAR: &str = "OPENAI_ORG_ID";
@@ -55,6 +63,8 @@ pub struct Options {
     pub offline: bool,
     /// `openai=URL`: where the live check goes instead of the official host.
     pub verify_endpoint: Vec<String>,
+    /// `--model NAME`: also check that the key's project may use this model.
+    pub model: Option<String>,
 }
 
 /// `keyhound doctor` from the command line: prints to stdout, returns the exit code.
@@ -78,6 +88,7 @@ pub fn run_cli(args: &Options) -> Result<u8, String> {
         dir,
         env_file: args.env_file.clone(),
         offline: args.offline,
+        model: args.model.clone(),
         client: Client::new(settings, endpoints),
         engine,
     }
@@ -121,6 +132,8 @@ pub struct Doctor {
     pub dir: PathBuf,
     pub env_file: Option<PathBuf>,
     pub offline: bool,
+    /// `--model NAME`: also check that the key's project may use this model.
+    pub model: Option<String>,
     pub client: Client,
     pub engine: Engine,
 }
@@ -198,24 +211,42 @@ impl Doctor {
         self.disagreements(&set, &mut r);
         let org = self.check_id(&of(ORG_VAR), ORG_VAR, "org-", &mut r);
         let project = self.check_id(&of(PROJECT_VAR), PROJECT_VAR, "proj_", &mut r);
+        let sent = Sent {
+            org: org.map(|v| (v, of(ORG_VAR)[0].place.label())),
+            project: project.map(|v| (v, of(PROJECT_VAR)[0].place.label())),
+            model: self.model.clone(),
+        };
 
-        // The live call.
+        // The live calls.
         let mut verdict = None;
         if let Some(s) = effective {
             let key = clean(&s.value);
             if self.offline {
                 r.info("--offline: no live check made");
+            } else if let Some(p) = self.other_provider(&key) {
+                r.info(format!("no live check: the value is a {p} key, and sending it to OpenAI would tell nothing"));
             } else if !key.is_empty() {
-                verdict = Some(self.live_check(&key, org.as_deref(), project.as_deref(), &mut r));
+                verdict = Some(self.live_check(&key, &sent, &mut r));
             }
         }
+        deploy::check(
+            &self.dir,
+            &self.env,
+            effective.map(|s| clean(&s.value)).as_deref(),
+            &self.engine,
+            &mut r,
+        );
 
         writeln!(out, "keyhound doctor: {VAR}\n").map_err(io)?;
         for s in &keys {
             let shown = if s.value.trim().is_empty() {
                 "(empty)".to_string()
             } else {
-                shown(&s.value)
+                format!(
+                    "{}  fingerprint {}",
+                    shown(&s.value),
+                    deploy::fingerprint(&clean(&s.value))
+                )
             };
             writeln!(out, "  {:<28} {shown}", s.place.label()).map_err(io)?;
         }
@@ -228,14 +259,8 @@ impl Doctor {
         let code = match (r.problems, verdict) {
             (0, None) if effective.is_some() => 0,
             (0, None) => 1,
-            (0, Some(s))
-                if s.is_live()
-                    && s != VerifyStatus::Restricted
-                    && s != VerifyStatus::QuotaExhausted =>
-            {
-                0
-            }
-            (0, Some(VerifyStatus::Unknown)) => 2,
+            (0, Some(Level::Ok | Level::Warn)) => 0,
+            (0, Some(Level::Unclear)) => 2,
             _ => 1,
         };
         let summary = match code {
@@ -390,12 +415,15 @@ impl Doctor {
             }
             Some(rule) => r.problem(
                 format!(
-                    "the value in {at} is {} {} ({}), not an OpenAI key",
+                    "the value in {at} is {} {} ({}), not an OpenAI key: OpenAI would refuse it with 401 invalid_api_key",
                     crate::report::article(&rule.name),
                     rule.name,
                     rule.provider
                 ),
-                "put an OpenAI key (from https://platform.openai.com/api-keys) in OPENAI_API_KEY",
+                match advice::provider_var(&rule.provider) {
+                    Some(var) => format!("move it to {var} (what {}'s SDKs read) and put an OpenAI key (from https://platform.openai.com/api-keys) in {VAR}; if the app is meant to call {} through an OpenAI-compatible client, set its base URL (OPENAI_BASE_URL) to that provider too", rule.provider, rule.provider),
+                    None => format!("put an OpenAI key (from https://platform.openai.com/api-keys) in {VAR}"),
+                },
             ),
             None if !matches.is_empty() => r.problem(
                 format!("the value in {at} holds a key plus extra characters around it"),
@@ -526,86 +554,94 @@ impl Doctor {
         Some(v)
     }
 
-    fn live_check(
-        &self,
-        key: &str,
-        org: Option<&str>,
-        project: Option<&str>,
-        r: &mut Report,
-    ) -> VerifyStatus {
+    /// The provider of `key` when a rule of another provider matches all of it.
+    fn other_provider(&self, key: &str) -> Option<String> {
+        let rules = self.engine.rules();
+        let hints = ScanHints {
+            generic: false,
+            decode_base64: false,
+        };
+        self.engine
+            .scan(key.as_bytes(), hints)
+            .iter()
+            .find(|m| m.span == (0..key.len()))
+            .map(|m| &rules[m.rule])
+            .filter(|rule| rule.provider != "openai")
+            .map(|rule| rule.provider.clone())
+    }
+
+    /// One request with the key (and the org/project headers the SDKs would send); each
+    /// documented error is explained by [`advice`]. Returns how bad the worst answer was.
+    fn live_check(&self, key: &str, sent: &Sent, r: &mut Report) -> Level {
         let v = verify::verifier("openai").expect("the openai verifier exists");
-        let mut probe = match (v.probe)(key) {
+        let probe = match (v.probe)(key) {
             Ok(p) => p,
             Err(e) => {
                 r.info(format!("no live check: {e}"));
-                return VerifyStatus::Unknown;
+                return Level::Unclear;
             }
         };
-        if let Some(o) = org {
-            probe = probe.header("openai-organization", o);
+        let with_ids = |mut p: verify::Probe| {
+            if let Some((o, _)) = &sent.org {
+                p = p.header("openai-organization", o.clone());
+            }
+            if let Some((o, _)) = &sent.project {
+                p = p.header("openai-project", o.clone());
+            }
+            p
+        };
+        let mut level = self.ask(key, with_ids(probe), false, sent, r);
+        if let (Some(m), Level::Ok | Level::Warn) = (&sent.model, level) {
+            let probe = verify::Probe::get(format!("/v1/models/{m}")).bearer(key);
+            let l = self.ask(key, with_ids(probe), true, sent, r);
+            if l != Level::Ok {
+                level = l;
+            }
         }
-        if let Some(p) = project {
-            probe = probe.header("openai-project", p);
-        }
+        level
+    }
+
+    /// Sends one probe and reports what the answer means.
+    fn ask(
+        &self,
+        key: &str,
+        probe: verify::Probe,
+        model: bool,
+        sent: &Sent,
+        r: &mut Report,
+    ) -> Level {
+        let v = verify::verifier("openai").expect("the openai verifier exists");
         let base = self.client.endpoints.base(v);
-        let verdict = self.client.check_probe(v, &Secret::new(key), &probe);
-        let d = if verdict.detail.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", verdict.detail)
-        };
-        let head = format!(
-            "live check (GET {}{}): {}{d}",
-            base.url,
-            probe.path,
-            verdict.status.as_str()
-        );
-        let ids = if org.is_some() || project.is_some() {
-            format!(" It was sent with your {ORG_VAR}/{PROJECT_VAR}, which may be the cause: try once without them.")
-        } else {
-            String::new()
-        };
-        match verdict.status {
-            VerifyStatus::Live => {
-                r.ok(head);
-                r.info("the key authenticates. If your program still fails, it reads a different value (see above) or runs with an old environment: restart it. Listing models works even with no credit left; 429 insufficient_quota on real calls means billing");
+        let head = format!("live check (GET {}{})", base.url, probe.path);
+        let reply = match self.client.ask(v, &Secret::new(key), &probe) {
+            Ok(reply) => reply,
+            Err(e) => {
+                let a = advice::advise(&Cause::Unclear, sent);
+                r.warn(format!("{head}: {e}. {}", a.what), a.fix);
+                return Level::Unclear;
             }
-            VerifyStatus::Inactive => r.problem(
-                format!("{head}. OpenAI does not accept this key: it was revoked, deleted, or mistyped.{ids}"),
-                "create a new key at https://platform.openai.com/api-keys and replace it everywhere it is used (.env, shell profile, CI secrets, deployment settings)",
-            ),
-            VerifyStatus::Restricted => r.problem(
-                format!("{head}. The key is valid but not allowed to do this: a restricted key without the needed permissions, or no access to the organization/project.{ids}"),
-                "give the key the permissions your program needs (Models: Read, and what it calls) in the key's settings, or check the organization/project membership",
-            ),
-            VerifyStatus::QuotaExhausted => r.problem(
-                format!("{head}. The key is valid, but the account is out of quota or credit"),
-                "check billing and credits at https://platform.openai.com/settings/organization/billing, or the project's budget limit",
-            ),
-            VerifyStatus::RateLimited => r.warn(
-                format!("{head}. The key is valid but rate-limited right now"),
-                "slow down: back off and retry, lower your request rate, or ask for higher limits",
-            ),
-            VerifyStatus::Unknown => {
-                let region = verdict.detail.contains("unsupported_country_region_territory");
-                r.warn(
-                    format!(
-                        "{head}. {}",
-                        if region {
-                            "OpenAI does not serve the country, region or territory this request came from; that says nothing about the key"
-                        } else {
-                            "OpenAI could not be asked or did not answer clearly (server error, timeout or network problem)"
-                        }
-                    ),
-                    if region {
-                        "run from a supported location (or the server where your app runs)"
-                    } else {
-                        "wait and try again; check https://status.openai.com"
-                    },
-                );
+        };
+        let cause = Cause::of(&reply, model);
+        let a = advice::advise(&cause, sent);
+        let detail = verify::clean_detail(&reply.error().detail(), key);
+        let head = if detail.is_empty() || cause == Cause::Works {
+            format!("{head}: HTTP {}", reply.status)
+        } else {
+            format!("{head}: HTTP {} ({detail})", reply.status)
+        };
+        match a.level {
+            Level::Ok if model => r.ok(format!(
+                "{head}: the key's project can use {}",
+                sent.model.as_deref().unwrap_or("")
+            )),
+            Level::Ok => {
+                r.ok(format!("{head}: {}", a.what));
+                r.info("the key works. If your program still fails, it reads a different value (see above and the deploy lines) or runs with an old environment: restart it. Listing models works even with no credit left; 429 insufficient_quota on real calls means billing");
             }
+            Level::Warn | Level::Unclear => r.warn(format!("{head}. {}", a.what), a.fix),
+            Level::Problem => r.problem(format!("{head}. {}", a.what), a.fix),
         }
-        verdict.status
+        a.level
     }
 }
 
