@@ -28,6 +28,19 @@ fn main() -> ExitCode {
         Command::Baseline(BaselineCommand::Create(args)) => run_baseline_create(args),
         Command::InstallHook(args) => run_install_hook(args),
         Command::Doctor(args) => keyhound::doctor::run_cli(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "keyhound",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+        Command::Manpage => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|_| 0)
+            .map_err(|e| format!("writing the man page: {e}")),
     };
     match result {
         Ok(code) => ExitCode::from(code),
