@@ -1,5 +1,7 @@
-//! Command-line definitions (clap). `main.rs` turns them into library calls.
+//! Command-line definitions (clap types only). `plan` resolves them, with `.keyhound.toml`,
+//! into what the rest of the program works on.
 
+use crate::model::units::parse_size;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ use std::path::PathBuf;
         ")"
     ),
     about = "Find leaked API keys (OpenAI, Anthropic and other AI providers, cloud and SaaS tokens) before and after they leave your laptop",
-    after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      working tree and, in a git repository, its whole history\n  keyhound scan . --verify             also check which found keys are still live\n  keyhound scan --staged               what the next commit adds (pre-commit)\n  keyhound scan --range main..HEAD --format sarif -o keyhound.sarif\n  keyhound doctor                      why OPENAI_API_KEY stopped working\n  keyhound rules                       list the built-in rules"
+    after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      working tree and, in a git repository, its whole history\n  keyhound scan . --verify             also check which found keys are still live\n  keyhound scan --staged               what the next commit adds (pre-commit)\n  keyhound scan --range main..HEAD --format sarif -o keyhound.sarif\n  keyhound doctor                      why OPENAI_API_KEY stopped working\n  keyhound rules                       list the built-in rules\n  keyhound rules check my-rules.toml   test custom rules' examples"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -27,7 +29,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for secrets.
     Scan(ScanArgs),
-    /// List the built-in rules.
+    /// List the built-in rules, or check rule files (`keyhound rules check [FILE...]`).
     Rules(RulesArgs),
     /// Record current findings so later scans report only new ones.
     #[command(subcommand)]
@@ -199,7 +201,7 @@ pub struct ScanArgs {
 
     /// Exit 1 only for findings of at least this severity.
     #[arg(long, value_name = "SEVERITY", help_heading = "Suppression")]
-    pub fail_on: Option<crate::rules::Severity>,
+    pub fail_on: Option<crate::model::rule::Severity>,
 
     /// Always exit 0 when the scan ran (findings are still reported).
     #[arg(long, help_heading = "Suppression")]
@@ -212,9 +214,31 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: Option<RulesCommand>,
     /// Output format: a table, or JSON with every field.
     #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
     pub format: RulesFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check rule files: every example must be found as its own rule, no negative example may
+    /// match anything. Without FILE, checks the built-in rules.
+    #[command(
+        after_help = "FILE is a rules file ([[rules]] tables, as in keyhound's rules/*.toml) or a .keyhound.toml. Its rules are checked within the rule set a scan would use: the built-in rules, with the file's rules merged in.\n\nExit codes: 0 every example passes, 1 an example or negative example fails (each failure names the rule, the example and the text), 2 the file cannot be read or a rule is invalid."
+    )]
+    Check(RulesCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// Rule files to check (default: the built-in rules).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Random keys generated per example template.
+    #[arg(long, value_name = "N", default_value_t = crate::rulecheck::DEFAULT_SEEDS)]
+    pub seeds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -223,35 +247,16 @@ pub enum RulesFormat {
     Json,
 }
 
-/// `25M`, `1G`, `512K`, `100000`, `25MiB`.
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let lower = t.to_ascii_lowercase();
-    let lower = lower.trim_end_matches("ib").trim_end_matches('b');
-    let (num, mult) = match lower.char_indices().last() {
-        Some((i, 'k')) => (&lower[..i], 1u64 << 10),
-        Some((i, 'm')) => (&lower[..i], 1 << 20),
-        Some((i, 'g')) => (&lower[..i], 1 << 30),
-        _ => (lower, 1),
-    };
-    num.trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("'{s}' is not a size (examples: 25M, 512K, 1G, 100000)"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sizes() {
-        assert_eq!(parse_size("25M").unwrap(), 25 << 20);
-        assert_eq!(parse_size("25MiB").unwrap(), 25 << 20);
-        assert_eq!(parse_size("512k").unwrap(), 512 << 10);
-        assert_eq!(parse_size("100").unwrap(), 100);
-        assert!(parse_size("lots").is_err());
+    fn default_file_size_is_the_library_default() {
+        let Command::Scan(a) = Cli::parse_from(["keyhound", "scan"]).command else {
+            unreachable!()
+        };
+        assert_eq!(a.max_file_size, crate::model::units::DEFAULT_MAX_FILE_SIZE);
     }
 
     #[test]

@@ -26,8 +26,9 @@
 //! ```
 
 use crate::detect::Engine;
-use crate::rules::{self, Rule, Severity};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use crate::model::rule::{self as rules, Rule, Severity};
+use crate::suppress::allowlist::Allowlist;
+use globset::{Glob, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,33 +92,6 @@ pub enum SizeValue {
     Text(String),
 }
 
-/// Allowlists from `[allowlist]`, compiled.
-#[derive(Debug, Clone, Default)]
-pub struct Allowlist {
-    pub paths: Option<GlobSet>,
-    pub regexes: Vec<regex::Regex>,
-    pub stopwords: Vec<String>,
-}
-
-impl Allowlist {
-    pub fn is_empty(&self) -> bool {
-        self.paths.is_none() && self.regexes.is_empty() && self.stopwords.is_empty()
-    }
-
-    /// Whether a finding at `path` with `secret` is allowed (dropped from the report).
-    pub fn allows(&self, path: &str, secret: Option<&str>) -> bool {
-        if self.paths.as_ref().is_some_and(|g| g.is_match(path)) {
-            return true;
-        }
-        let Some(secret) = secret else { return false };
-        if self.regexes.iter().any(|r| r.is_match(secret)) {
-            return true;
-        }
-        let lower = secret.to_ascii_lowercase();
-        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
-    }
-}
-
 /// A loaded configuration, checked and compiled.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -143,7 +117,7 @@ impl Config {
         match &self.scan.max_file_size {
             None => Ok(None),
             Some(SizeValue::Bytes(n)) => Ok(Some(*n)),
-            Some(SizeValue::Text(s)) => crate::cli::parse_size(s)
+            Some(SizeValue::Text(s)) => crate::model::units::parse_size(s)
                 .map(Some)
                 .map_err(|e| format!("{}: [scan] max_file_size: {e}", self.display_path())),
         }
@@ -158,32 +132,6 @@ impl Config {
             .and_then(|p| p.parent())
             .unwrap_or(Path::new(""));
         Some(dir.join(b))
-    }
-
-    /// Fills in `args` from `[scan]` where the command line did not say otherwise.
-    /// `max_file_size_given`: whether `--max-file-size` was on the command line.
-    pub fn apply_defaults(
-        &self,
-        args: &mut crate::cli::ScanArgs,
-        max_file_size_given: bool,
-    ) -> Result<(), String> {
-        if !max_file_size_given {
-            if let Some(n) = self.max_file_size()? {
-                args.max_file_size = n;
-            }
-        }
-        // `no_history` yields to an explicit choice of what to scan in git.
-        if self.scan.no_history && !args.staged && !args.history_only && args.range.is_none() {
-            args.no_history = true;
-        }
-        args.no_archives |= self.scan.no_archives;
-        if args.fail_on.is_none() {
-            args.fail_on = self.scan.fail_on;
-        }
-        if args.baseline.is_none() {
-            args.baseline = self.baseline();
-        }
-        Ok(())
     }
 
     fn display_path(&self) -> String {

@@ -134,7 +134,7 @@ mod tests {
     fn github_checksum_token_is_valid() {
         let t = expand("ghp_{alnum:30}{github-crc32}", 5);
         assert!(
-            checksum::valid(crate::rules::Checksum::GithubCrc32, &t),
+            checksum::valid(crate::model::rule::Checksum::GithubCrc32, &t),
             "{t}"
         );
     }

@@ -1,7 +1,7 @@
 //! Offline checksums of token formats that carry one. A token whose checksum fails is a
 //! look-alike (or a typo), not a usable key.
 
-use crate::rules::Checksum;
+use crate::model::rule::Checksum;
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

@@ -1,8 +1,8 @@
 //! The matcher: Aho-Corasick keyword prefilter, then windowed regex search per triggered rule.
 
 use super::keywords::Keywords;
-use super::{checksum, decode, entropy, filters, Match};
-use crate::rules::{Rule, DEFAULT_LOOKBEHIND};
+use super::{checksum, connstr, decode, entropy, filters, Match};
+use crate::model::rule::{Rule, DEFAULT_LOOKBEHIND};
 use regex_automata::{meta, util::syntax, Input};
 use std::sync::OnceLock;
 
@@ -29,6 +29,18 @@ struct Compiled {
     re: meta::Regex,
     secret: usize,
     name: Option<usize>,
+    /// `user` and `host` groups of connection-string rules.
+    user: Option<usize>,
+    host: Option<usize>,
+}
+
+/// Named groups a rule's regex captured besides the secret.
+struct MatchContext<'a> {
+    /// The assigned name (generic rules).
+    name: Option<&'a str>,
+    /// The user and host of a connection string.
+    user: Option<String>,
+    host: Option<String>,
 }
 
 /// A compiled rule set. Cheap to share between threads (`&Engine` is `Sync`).
@@ -69,7 +81,15 @@ fn compile(rule: &Rule) -> Result<Compiled, String> {
         }
     };
     let name = info.to_index(pid, "name");
-    Ok(Compiled { re, secret, name })
+    let user = info.to_index(pid, "user");
+    let host = info.to_index(pid, "host");
+    Ok(Compiled {
+        re,
+        secret,
+        name,
+        user,
+        host,
+    })
 }
 
 /// Parses a rule's regex without compiling it: syntax errors, empty matches.
@@ -246,11 +266,17 @@ impl Engine {
                 let Some(m) = caps.get_match() else { break };
                 let next = match caps.get_group(c.secret) {
                     Some(s) if s.end > s.start => {
-                        let name = c
-                            .name
-                            .and_then(|n| caps.get_group(n))
-                            .map(|n| String::from_utf8_lossy(&hay[n.range()]).into_owned());
-                        if let Some(secret) = self.accept(r, &hay[s.range()], name.as_deref()) {
+                        let group = |g: Option<usize>| {
+                            g.and_then(|n| caps.get_group(n))
+                                .map(|n| String::from_utf8_lossy(&hay[n.range()]).into_owned())
+                        };
+                        let name = group(c.name);
+                        let context = MatchContext {
+                            name: name.as_deref(),
+                            user: group(c.user),
+                            host: group(c.host),
+                        };
+                        if let Some(secret) = self.accept(r, &hay[s.range()], &context) {
                             found.push(Match {
                                 rule: r,
                                 span: s.range(),
@@ -269,7 +295,7 @@ impl Engine {
     }
 
     /// Applies a rule's entropy, checksum and placeholder filters to a candidate secret.
-    fn accept(&self, r: usize, raw: &[u8], name: Option<&str>) -> Option<String> {
+    fn accept(&self, r: usize, raw: &[u8], cx: &MatchContext<'_>) -> Option<String> {
         let rule = &self.rules[r];
         let secret = String::from_utf8_lossy(raw).into_owned();
         if let Some(min) = rule.min_entropy {
@@ -285,7 +311,17 @@ impl Engine {
         if filters::is_placeholder(&secret) {
             return None;
         }
-        if rule.generic && filters::is_unlikely_generic_value(&secret, name) {
+        if let Some(f) = rule.filter {
+            // A password also gets its own placeholder list (`postgres:postgres`,
+            // `${DB_PASSWORD}`) and the rule's side of the local/remote host split.
+            if !connstr::keep(f, cx.user.as_deref(), &secret, cx.host.as_deref()) {
+                return None;
+            }
+        }
+        if filters::is_published_example(&secret) {
+            return None;
+        }
+        if rule.generic && filters::is_unlikely_generic_value(&secret, cx.name) {
             return None;
         }
         Some(secret)
@@ -334,7 +370,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::builtin_rules;
+    use crate::model::rule::builtin_rules;
 
     fn engine() -> Engine {
         Engine::new(builtin_rules()).unwrap()

@@ -73,6 +73,30 @@ pub fn is_placeholder(secret: &str) -> bool {
     false
 }
 
+/// SHA-256 (hex) of secrets that are published on purpose and work nowhere but in local
+/// emulators, so they are never findings. Held as hashes so the repository does not carry them.
+const PUBLISHED_SECRET_SHA256: &[&str] = &[
+    // The Azurite / Azure Storage Emulator account key of `devstoreaccount1`.
+    "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
+    // The Azure Cosmos DB emulator's primary key.
+    "aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615",
+];
+
+/// True when `secret` is one of the well-known published emulator keys.
+pub fn is_published_example(secret: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    // Every published key above is 88 characters long: skip the hash for anything else.
+    if secret.len() != 88 {
+        return false;
+    }
+    let digest = Sha256::digest(secret.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    PUBLISHED_SECRET_SHA256.contains(&hex.as_str())
+}
+
 /// A PEM block is a placeholder when its body is not base64 of random bytes: `...`, `xxxx`, or
 /// a handful of distinct characters. Runs of one character are normal in real keys (OpenSSH
 /// keys hold long runs of `A`, base64 of zero bytes), so the run checks do not apply.

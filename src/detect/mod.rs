@@ -6,6 +6,7 @@
 //! specific rule. Base64 runs are decoded and scanned too ([`decode`]).
 
 pub mod checksum;
+pub mod connstr;
 pub mod decode;
 pub mod engine;
 pub mod entropy;

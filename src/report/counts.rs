@@ -1,9 +1,9 @@
 //! What the summary counts, shared by the human summary line and the JSON `summary`.
 
-use crate::context::checks::{
+use crate::model::check::{
     BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING,
 };
-use crate::finding::{Finding, Tag};
+use crate::model::finding::{Finding, Tag};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -34,7 +34,7 @@ impl Counts {
             if f.secret.is_some() {
                 c.secrets += 1;
             }
-            if f.verification.as_ref().is_some_and(|v| v.status.is_live()) {
+            if f.is_live() {
                 c.live += 1;
             }
             if is_exposed(f) {

@@ -1,8 +1,8 @@
 //! `--format human`: findings grouped by file, live keys first, then a summary line.
 
 use super::ReportContext;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rule::Severity;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
@@ -29,20 +29,16 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-fn is_live(f: &Finding) -> bool {
-    f.verification.as_ref().is_some_and(|v| v.status.is_live())
-}
-
 pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
     let p = Paint { on: ctx.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     // Live keys first (they must be rotated now), then by file.
     let mut order: Vec<&Finding> = findings.iter().collect();
-    order.sort_by_key(|f| !is_live(f));
+    order.sort_by_key(|f| !f.is_live());
     let mut current: Option<(&str, bool)> = None;
     let red = AnsiColor::Red.on_default().bold();
-    let any_live = order.first().is_some_and(|f| is_live(f));
+    let any_live = order.first().is_some_and(|f| f.is_live());
     if any_live {
         writeln!(
             out,
@@ -51,7 +47,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         )?;
     }
     for f in order {
-        let live = is_live(f);
+        let live = f.is_live();
         let group = (f.path.as_str(), live);
         if current != Some(group) {
             if current.is_some() {
@@ -91,7 +87,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         }
         writeln!(out, "        {}", p.paint(dim, &facts.join(" · ")))?;
         if let Some(c) = f.commit() {
-            let short = &c.sha[..c.sha.len().min(12)];
+            let short = c.short_sha();
             writeln!(
                 out,
                 "        {}",
@@ -188,14 +184,18 @@ pub fn summary_line(findings: &[Finding], ctx: &ReportContext) -> String {
                 .map(|(k, one, many)| n(k, one, many)),
         );
     }
+    let stats = &ctx.stats;
     let mut scanned = format!(
         "scanned {} files ({}) in {:.2}s",
-        ctx.files,
-        crate::source::walk::human_size(ctx.bytes),
-        ctx.elapsed.as_secs_f64()
+        stats.files,
+        crate::model::units::human_size(stats.bytes),
+        stats.elapsed.as_secs_f64()
     );
-    if ctx.commits > 0 {
-        scanned.push_str(&format!(", {} commits, {} blobs", ctx.commits, ctx.blobs));
+    if stats.commits > 0 {
+        scanned.push_str(&format!(
+            ", {} commits, {} blobs",
+            stats.commits, stats.blobs
+        ));
     }
     format!("{}; {scanned}", parts.join(", "))
 }

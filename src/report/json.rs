@@ -1,7 +1,7 @@
 //! `--format json`: one JSON document. Field names are stable; README documents them.
 
 use super::ReportContext;
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -20,16 +20,16 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
         "secret_redacted": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
         "fingerprint": f.fingerprint(),
         "origin": match &f.origin {
-            crate::finding::Origin::WorkingTree => "working_tree",
-            crate::finding::Origin::Staged => "staged",
-            crate::finding::Origin::Commit(_) => "commit",
+            crate::model::finding::Origin::WorkingTree => "working_tree",
+            crate::model::finding::Origin::Staged => "staged",
+            crate::model::finding::Origin::Commit(_) => "commit",
         },
         "commit": commit.map(|c| &c.sha),
         "author": commit.map(|c| &c.author),
         "email": commit.map(|c| &c.email),
         "date": commit.map(|c| &c.date),
         "commit_summary": commit.map(|c| &c.summary),
-        "history_only": f.has_tag(crate::finding::Tag::HistoryOnly),
+        "history_only": f.has_tag(crate::model::finding::Tag::HistoryOnly),
         "tags": f.tags,
         "message": f.message,
         "remediation": f.remediation,
@@ -52,13 +52,13 @@ pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
     json!({
         "findings": findings.len(),
         "by_severity": by_sev,
-        "live": findings.iter().filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live())).count(),
+        "live": findings.iter().filter(|f| f.is_live()).count(),
         "counts": super::counts::Counts::of(findings),
-        "files_scanned": ctx.files,
-        "bytes_scanned": ctx.bytes,
-        "commits_scanned": ctx.commits,
-        "blobs_scanned": ctx.blobs,
-        "elapsed_ms": ctx.elapsed.as_millis() as u64,
+        "files_scanned": ctx.stats.files,
+        "bytes_scanned": ctx.stats.bytes,
+        "commits_scanned": ctx.stats.commits,
+        "blobs_scanned": ctx.stats.blobs,
+        "elapsed_ms": ctx.stats.elapsed.as_millis() as u64,
     })
 }
 

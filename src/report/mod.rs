@@ -5,9 +5,10 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::finding::Finding;
+use crate::diag::Warnings;
+use crate::model::finding::Finding;
+use crate::model::stats::ScanStats;
 use std::io::{self, Write};
-use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -26,25 +27,23 @@ pub struct ReportContext {
     pub no_redact: bool,
     /// Use ANSI colour (human format only).
     pub color: bool,
-    /// Files and bytes scanned, and how long it took.
-    pub files: u64,
-    pub bytes: u64,
-    pub elapsed: Duration,
-    /// Commits and blobs scanned in history (0 when history was not scanned).
-    pub commits: u64,
-    pub blobs: u64,
+    /// What the scan measured.
+    pub stats: ScanStats,
+    /// GitHub code scanning's limits, which the SARIF log keeps to.
+    pub sarif: sarif::Limits,
 }
 
-/// Renders `findings` in `format`.
+/// Renders `findings` in `format`. `warnings` hears what a format had to leave out.
 pub fn render(
     format: Format,
     findings: &[Finding],
     ctx: &ReportContext,
+    warnings: &Warnings,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::render(findings, ctx, out),
         Format::Json => json::render(findings, ctx, out),
-        Format::Sarif => sarif::render(findings, ctx, out),
+        Format::Sarif => sarif::render(findings, ctx, warnings, out),
     }
 }

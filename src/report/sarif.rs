@@ -4,8 +4,8 @@
 //! validates it against the official OASIS schema.
 
 use super::ReportContext;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rule::Severity;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -33,16 +33,6 @@ fn uri(path: &str) -> String {
     out
 }
 
-pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
-    render_limited(
-        findings,
-        ctx,
-        Limits::default(),
-        &crate::diag::Warnings::new(false),
-        out,
-    )
-}
-
 /// GitHub code scanning's upload limits (one run per file is how keyhound always writes).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -61,16 +51,15 @@ impl Default for Limits {
     }
 }
 
-/// Renders SARIF within `limits`: past them, keeps the most important findings (live keys, then
-/// the most severe) and warns about what was dropped.
-pub fn render_limited(
+/// Renders SARIF within `ctx.sarif`'s limits: past them, keeps the most important findings (live
+/// keys, then the most severe) and warns about what was dropped.
+pub fn render(
     findings: &[Finding],
     ctx: &ReportContext,
-    limits: Limits,
     warnings: &crate::diag::Warnings,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (doc, dropped) = limited_log(findings, ctx, limits);
+    let (doc, dropped) = limited_log(findings, ctx, ctx.sarif);
     if let Some(msg) = dropped {
         warnings.warn("SARIF", msg);
     }
@@ -97,11 +86,10 @@ pub fn limited_log(
     limits: Limits,
 ) -> (Value, Option<String>) {
     let n = findings.len();
-    let live = |f: &Finding| f.verification.as_ref().is_some_and(|v| v.status.is_live());
     let mut priority: Vec<usize> = (0..n).collect();
     priority.sort_by_key(|&i| {
         (
-            !live(&findings[i]),
+            !findings[i].is_live(),
             std::cmp::Reverse(findings[i].severity),
             i,
         )
@@ -198,7 +186,7 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
                 text.push(']');
             }
             // A key that still authenticates is an error whatever the rule's severity.
-            let level = if f.verification.as_ref().is_some_and(|v| v.status.is_live()) {
+            let level = if f.is_live() {
                 "error"
             } else {
                 level(f.severity)
@@ -254,8 +242,8 @@ fn pascal(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Origin;
-    use crate::rules::builtin_rules;
+    use crate::model::finding::Origin;
+    use crate::model::rule::builtin_rules;
 
     fn findings(n: usize) -> Vec<Finding> {
         let rule = &builtin_rules()[0];
@@ -283,11 +271,12 @@ mod tests {
         ReportContext {
             no_redact: false,
             color: false,
-            files: 1,
-            bytes: 1,
-            elapsed: std::time::Duration::ZERO,
-            commits: 0,
-            blobs: 0,
+            stats: crate::model::stats::ScanStats {
+                files: 1,
+                bytes: 1,
+                ..Default::default()
+            },
+            sarif: Limits::default(),
         }
     }
 

@@ -6,6 +6,7 @@
 //! [`MAX_RATIO`] times its compressed size (past 1 MiB) is cut off. Nesting stops at
 //! [`Limits::depth`].
 
+use super::{Blob, BlobSink};
 use crate::diag::Warnings;
 use std::io::Read;
 
@@ -53,6 +54,71 @@ pub fn kind(path: &str) -> Option<Kind> {
         Some(Kind::Gz)
     } else {
         None
+    }
+}
+
+/// How a source opens archives: it pushes each blob into the sink, or, for an archive, its
+/// members (recursively, up to `limits.depth` archives deep, all members of one top-level
+/// archive within `limits.total` bytes). With `open` false, archives are pushed as they are.
+#[derive(Clone, Copy)]
+pub struct Unpacker<'w> {
+    pub open: bool,
+    pub limits: Limits,
+    pub warnings: &'w Warnings,
+}
+
+impl<'w> Unpacker<'w> {
+    /// Limits for a scan whose largest file is `max_file_size`.
+    pub fn new(open: bool, max_file_size: u64, warnings: &'w Warnings) -> Unpacker<'w> {
+        Unpacker {
+            open,
+            limits: Limits {
+                member: max_file_size,
+                total: (max_file_size * 8).max(256 << 20),
+                depth: 3,
+            },
+            warnings,
+        }
+    }
+
+    /// Pushes `blob`, or its members when it is an archive, into `sink`.
+    pub fn push(&self, blob: Blob<'_>, sink: &dyn BlobSink) {
+        let mut budget = self.limits.total;
+        self.push_nested(blob, &mut budget, sink);
+    }
+
+    fn push_nested(&self, blob: Blob<'_>, budget: &mut u64, sink: &dyn BlobSink) {
+        let Some(kind) = kind(blob.path).filter(|_| self.open) else {
+            sink.blob(blob);
+            return;
+        };
+        if blob.depth >= self.limits.depth {
+            self.warnings.warn(
+                blob.path,
+                format!(
+                    "archive nested more than {} deep; not opened",
+                    self.limits.depth
+                ),
+            );
+            return;
+        }
+        expand(
+            blob.path,
+            blob.data,
+            kind,
+            self.limits,
+            budget,
+            self.warnings,
+            &mut |path, data, budget| {
+                let member = Blob {
+                    path: &path,
+                    data,
+                    provenance: blob.provenance,
+                    depth: blob.depth + 1,
+                };
+                self.push_nested(member, budget, sink);
+            },
+        );
     }
 }
 

@@ -8,20 +8,20 @@
 //!    commit range, a tree or blob that a parent outside the range already has at the same path
 //!    is not "introduced" and is skipped too.
 //! 2. worker threads (rayon, one `git2::Repository` handle each: it is not `Sync`) read each
-//!    blob, run it through [`Scanner::scan_blob_findings`] (archives, binary skip, size limit)
-//!    and keep only the findings. Blob contents are dropped as soon as they are scanned, and the
-//!    channel between the stages is bounded, so memory does not grow with the history.
+//!    blob (size limit) and push it, archives opened, into the [`BlobSink`]. Blob contents are
+//!    dropped as soon as the sink returns, and the channel between the stages is bounded, so
+//!    memory does not grow with the history.
 //!
-//! Attribution (oldest commit per secret and path, history-only) is done afterwards by
-//! [`crate::context::history`].
+//! The scanner attributes findings to commits afterwards (oldest commit per secret and path,
+//! history-only).
 
-use super::git_repo::{display_path, oid_key, GitTarget, OidSet};
-use super::walk::human_size;
-use crate::context::dotenv_history::{may_be_dotenv, Added};
-use crate::context::file_class::is_dotenv;
+use super::archive::Unpacker;
+use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
-use crate::finding::{Finding, Origin};
-use crate::scan::Scanner;
+use crate::git::{display_path, oid_key, path_from_bytes, GitTarget, OidSet};
+use crate::model::env_history::{may_be_dotenv, Added};
+use crate::model::path_class::is_dotenv;
+use crate::model::units::human_size;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -31,7 +31,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
 
 /// Which commits to scan (from `--branch`, `--since-commit`, `--range`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HistorySpec {
     /// Only this ref's history (default: every ref, HEAD and the stash).
     pub branch: Option<String>,
@@ -46,6 +46,32 @@ impl HistorySpec {
     pub fn is_partial(&self) -> bool {
         self.branch.is_some() || self.since.is_some() || self.range.is_some()
     }
+
+    /// The flag that asked for history, for error messages.
+    pub fn flag(&self) -> &'static str {
+        if self.range.is_some() {
+            "--range"
+        } else if self.since.is_some() {
+            "--since-commit"
+        } else if self.branch.is_some() {
+            "--branch"
+        } else {
+            "--history-only"
+        }
+    }
+}
+
+/// How to walk and read a history.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryOptions<'a> {
+    pub spec: &'a HistorySpec,
+    /// Put before every path (the scan root's name when several roots are scanned).
+    pub display_prefix: &'a str,
+    pub threads: usize,
+    /// Show a progress bar (the caller checked stderr is a terminal).
+    pub progress: bool,
+    /// Larger blobs are skipped with a warning.
+    pub max_file_size: u64,
 }
 
 /// Blob records per message from the walker to the workers.
@@ -63,19 +89,9 @@ pub struct BlobRecord {
     pub path: Vec<u8>,
 }
 
-/// A finding in a history blob, before attribution.
-#[derive(Debug)]
-pub struct Hit {
-    pub finding: Finding,
-    pub blob: Oid,
-    pub commit: Oid,
-    pub order: u32,
-}
-
-/// What a history scan found and measured.
+/// What a history walk found besides blobs, and what it measured.
 #[derive(Debug, Default)]
 pub struct HistoryScan {
-    pub hits: Vec<Hit>,
     /// Env files (`.env`, `*.env`, ...) any walked commit held, repository-relative, with the
     /// oldest such commit: the walk reads every tree anyway, so the `dotenv-tracked` check gets
     /// them here instead of walking the history a second time.
@@ -85,18 +101,24 @@ pub struct HistoryScan {
     pub bytes: u64,
 }
 
-/// Scans the history of `target` selected by `spec` with `scanner`. Paths are reported as
-/// `display_prefix` + the path below the scan root. Errors are bad revisions (exit 2); missing
-/// or corrupt objects are warnings and the scan goes on.
+/// Pushes every blob of the history of `target` that `opts.spec` selects into `sink`, each
+/// once, with the first commit that has it. Paths are reported as `display_prefix` + the path
+/// below the scan root. Errors are bad revisions (exit 2); missing or corrupt objects are
+/// warnings and the walk goes on.
 pub fn scan(
     target: &GitTarget,
-    spec: &HistorySpec,
-    scanner: &Scanner<'_>,
-    display_prefix: &str,
-    threads: usize,
-    progress: bool,
+    opts: &HistoryOptions<'_>,
+    unpack: &Unpacker<'_>,
+    warnings: &Warnings,
+    sink: &dyn BlobSink,
 ) -> Result<HistoryScan, String> {
-    let warnings = scanner.warnings;
+    let HistoryOptions {
+        spec,
+        display_prefix,
+        threads,
+        progress,
+        max_file_size,
+    } = *opts;
     let repo = &target.repo;
     let (tips, hides) = select(repo, spec, warnings)?;
     if repo.is_shallow() {
@@ -121,7 +143,6 @@ pub fn scan(
     let problems = Problems::new(warnings);
     let blobs = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
-    let hits: Mutex<Vec<Hit>> = Mutex::new(Vec::new());
     // Records travel in batches: one message (and at most one wake-up of a sleeping thread) per
     // BATCH blobs instead of per blob. On hugo, per-blob messages cost ~130,000 futex
     // wait/wake pairs, as the walker blocked on the full channel after every send.
@@ -158,7 +179,13 @@ pub fn scan(
                     let n = blobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
                     pb.set_message(format!("{} blobs", n + batch.len() as u64));
                     for rec in batch {
-                        scan_record(repo, rec, scanner, display_prefix, &problems, &bytes, &hits);
+                        let read = Read {
+                            display_prefix,
+                            max_file_size,
+                            problems: &problems,
+                            bytes: &bytes,
+                        };
+                        read.push(repo, rec, unpack, sink);
                     }
                 },
             );
@@ -196,12 +223,11 @@ pub fn scan(
             repo_path.extend_from_slice(&path);
             Some(Added {
                 path: String::from_utf8_lossy(&repo_path).into_owned(),
-                commit: super::git_repo::commit_info(repo, commit)?,
+                commit: crate::git::commit_info(repo, commit)?,
             })
         })
         .collect();
     Ok(HistoryScan {
-        hits: hits.into_inner().unwrap(),
         env_files,
         commits: commits.len() as u64,
         blobs: blobs.load(Ordering::Relaxed),
@@ -213,60 +239,58 @@ fn display_root(target: &GitTarget) -> String {
     target.shown.clone()
 }
 
-/// Reads one blob and scans it; its findings become [`Hit`]s.
-fn scan_record(
-    repo: &Repository,
-    rec: BlobRecord,
-    scanner: &Scanner<'_>,
-    display_prefix: &str,
-    problems: &Problems<'_>,
-    bytes: &AtomicU64,
-    hits: &Mutex<Vec<Hit>>,
-) {
-    let Ok(odb) = repo.odb() else { return };
-    let max = scanner.opts.max_file_size;
-    match odb.read_header(rec.blob) {
-        Ok((size, _)) if size as u64 > max => {
-            problems.oversize(&rec.path, size as u64, max);
-            return;
+/// What a worker needs to read a blob of the walk.
+struct Read<'a> {
+    display_prefix: &'a str,
+    max_file_size: u64,
+    problems: &'a Problems<'a>,
+    bytes: &'a AtomicU64,
+}
+
+impl Read<'_> {
+    /// Reads one blob and pushes it into the sink.
+    fn push(&self, repo: &Repository, rec: BlobRecord, unpack: &Unpacker<'_>, sink: &dyn BlobSink) {
+        let Ok(odb) = repo.odb() else { return };
+        let max = self.max_file_size;
+        let problems = self.problems;
+        match odb.read_header(rec.blob) {
+            Ok((size, _)) if size as u64 > max => {
+                problems.oversize(&rec.path, size as u64, max);
+                return;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                problems.missing(
+                    &format!("blob {} ({})", rec.blob, display_path(&rec.path)),
+                    &e,
+                );
+                return;
+            }
         }
-        Ok(_) => {}
-        Err(e) => {
-            problems.missing(
-                &format!("blob {} ({})", rec.blob, display_path(&rec.path)),
-                &e,
-            );
-            return;
-        }
-    }
-    let obj = match odb.read(rec.blob) {
-        Ok(o) => o,
-        Err(e) => {
-            problems.missing(
-                &format!("blob {} ({})", rec.blob, display_path(&rec.path)),
-                &e,
-            );
-            return;
-        }
-    };
-    let data = obj.data();
-    bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-    let found = scanner.scan_blob_findings(super::Blob {
-        path: format!("{display_prefix}{}", display_path(&rec.path)),
-        data,
-        origin: Origin::WorkingTree,
-    });
-    if found.is_empty() {
-        return;
-    }
-    let mut hits = hits.lock().unwrap();
-    for finding in found {
-        hits.push(Hit {
-            finding,
-            blob: rec.blob,
-            commit: rec.commit,
-            order: rec.order,
-        });
+        let obj = match odb.read(rec.blob) {
+            Ok(o) => o,
+            Err(e) => {
+                problems.missing(
+                    &format!("blob {} ({})", rec.blob, display_path(&rec.path)),
+                    &e,
+                );
+                return;
+            }
+        };
+        let data = obj.data();
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        let path = format!("{}{}", self.display_prefix, display_path(&rec.path));
+        let blob = Blob {
+            path: &path,
+            data,
+            provenance: Provenance::History {
+                blob: rec.blob,
+                commit: rec.commit,
+                order: rec.order,
+            },
+            depth: 0,
+        };
+        unpack.push(blob, sink);
     }
 }
 
@@ -556,7 +580,7 @@ impl<'a> TreeWalk<'a> {
             return Some(tree);
         }
         let t = self.repo.find_tree(tree).ok()?;
-        let e = t.get_path(&super::path_from_bytes(self.prefix)).ok()?;
+        let e = t.get_path(&path_from_bytes(self.prefix)).ok()?;
         (e.filemode() == MODE_TREE).then(|| e.id())
     }
 
@@ -640,34 +664,6 @@ impl<'a> TreeWalk<'a> {
         }
         path.truncate(base);
     }
-}
-
-/// Blob ids in HEAD's tree under the scan root (empty without HEAD).
-pub fn head_blobs(target: &GitTarget) -> OidSet {
-    let mut out = OidSet::default();
-    let repo = &target.repo;
-    let Some(tree) = repo.head().ok().and_then(|h| h.peel_to_tree().ok()) else {
-        return out;
-    };
-    let root = if target.prefix.is_empty() {
-        tree
-    } else {
-        match tree
-            .get_path(&super::path_from_bytes(&target.prefix))
-            .ok()
-            .and_then(|e| repo.find_tree(e.id()).ok())
-        {
-            Some(t) => t,
-            None => return out,
-        }
-    };
-    let _ = root.walk(git2::TreeWalkMode::PreOrder, |_, e| {
-        if e.kind() == Some(ObjectType::Blob) {
-            out.insert(oid_key(e.id()));
-        }
-        git2::TreeWalkResult::Ok
-    });
-    out
 }
 
 /// Missing or corrupt objects and oversized blobs: the first few are warned about one by one,

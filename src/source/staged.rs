@@ -8,17 +8,15 @@
 //!
 //! Nothing else is read: no working-tree walk, no history, only the staged blobs.
 
-use super::git_repo::{configure_libgit2, display_path};
-use crate::detect::Engine;
+use super::archive::Unpacker;
+use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
-use crate::finding::{Finding, Origin};
-use crate::scan::{sort_findings, ScanOptions, ScanResult, Scanner};
+use crate::git::{configure_libgit2, display_path};
+use crate::model::units::human_size;
 use git2::{Delta, DiffFindOptions, DiffOptions, Index, Oid, Repository, Tree};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 /// Lines a staged file adds, by new path.
 #[derive(Debug, Default)]
@@ -29,16 +27,17 @@ struct Change {
     lines: BTreeSet<u32>,
 }
 
-/// Scans what the index adds compared with HEAD. `opts.paths[0]` (default `.`) names the
-/// repository (any directory inside its working tree).
-pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<ScanResult, String> {
-    let start = Instant::now();
+/// Pushes what the index adds compared with HEAD into `sink`: every staged blob with new
+/// lines, with the set of lines it adds. `root` names the repository (any directory inside its
+/// working tree).
+pub fn scan(
+    root: &Path,
+    max_file_size: u64,
+    unpack: &Unpacker<'_>,
+    warnings: &Warnings,
+    sink: &dyn BlobSink,
+) -> Result<(), String> {
     configure_libgit2();
-    let root = opts
-        .paths
-        .first()
-        .map(|p| p.as_path())
-        .unwrap_or(Path::new("."));
     let repo = Repository::discover(root).map_err(|_| {
         let shown = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         format!(
@@ -58,8 +57,6 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
     let parents = parent_trees(&repo, warnings)?;
     let changes = staged_changes(&repo, &index, &parents, warnings)?;
 
-    let scanner = Scanner::new(engine, opts, warnings);
-    let mut findings: Vec<Finding> = Vec::new();
     for (path, change) in &changes {
         let Some(blob_id) = change.blob else { continue };
         if change.lines.is_empty() && !change.binary {
@@ -76,51 +73,29 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
                 continue;
             }
         };
-        if blob.size() as u64 > opts.max_file_size {
+        if blob.size() as u64 > max_file_size {
             warnings.warn(
                 &shown,
                 format!(
                     "skipped: {} is larger than --max-file-size ({})",
-                    super::walk::human_size(blob.size() as u64),
-                    super::walk::human_size(opts.max_file_size)
+                    human_size(blob.size() as u64),
+                    human_size(max_file_size)
                 ),
             );
             continue;
         }
-        let found = scanner.scan_blob_findings(super::Blob {
-            path: shown,
+        let staged = Blob {
+            path: &shown,
             data: blob.content(),
-            origin: Origin::Staged,
-        });
-        findings.extend(
-            found
-                .into_iter()
-                .filter(|f| change.binary || touches_added_line(f, &change.lines)),
-        );
+            provenance: Provenance::Staged {
+                added: &change.lines,
+                binary: change.binary,
+            },
+            depth: 0,
+        };
+        unpack.push(staged, sink);
     }
-    sort_findings(&mut findings);
-    Ok(ScanResult {
-        findings,
-        files: scanner.stats.files.load(Ordering::Relaxed),
-        bytes: scanner.stats.bytes.load(Ordering::Relaxed),
-        elapsed: start.elapsed(),
-        commits: 0,
-        blobs: 0,
-    })
-}
-
-/// A finding counts when any line its secret spans is an added line (a private key block whose
-/// middle changed is new; one that only moved is not).
-fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
-    let first = f.line as u32;
-    let span = if f.has_tag(crate::finding::Tag::Base64) {
-        0
-    } else {
-        f.secret.as_ref().map_or(0, |s| {
-            s.expose().bytes().filter(|&b| b == b'\n').count() as u32
-        })
-    };
-    added.range(first..=first + span).next().is_some()
+    Ok(())
 }
 
 /// HEAD's tree (none before the first commit), then each MERGE_HEAD's during a merge.

@@ -5,7 +5,11 @@
 //! git: every file. `.git/` is never entered; symlinks are followed only with `follow`
 //! (loops are detected and reported).
 
+use super::archive::Unpacker;
+use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
+use crate::model::path_class::is_dotenv;
+use crate::model::units::human_size;
 use ignore::{WalkBuilder, WalkState};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -40,6 +44,35 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     } else {
         s.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// The files under `root` as a source: each is pushed into `sink` (its path after `prefix`,
+/// archives opened by `unpack`). Returns the env files it read (paths as walked), which the
+/// hygiene checks look at.
+pub fn tree(
+    root: &Path,
+    prefix: &str,
+    opts: &WalkOptions,
+    unpack: &Unpacker<'_>,
+    warnings: &Warnings,
+    sink: &dyn BlobSink,
+) -> Vec<PathBuf> {
+    let tracked = crate::git::tracked_files(root);
+    let env_files = Mutex::new(Vec::new());
+    walk(root, opts, tracked.as_deref(), warnings, &|file| {
+        if is_dotenv(&file.rel) {
+            env_files.lock().unwrap().push(file.abs.to_path_buf());
+        }
+        let path = format!("{prefix}{}", file.rel);
+        let blob = Blob {
+            path: &path,
+            data: &file.data,
+            provenance: Provenance::File,
+            depth: 0,
+        };
+        unpack.push(blob, sink);
+    });
+    env_files.into_inner().unwrap()
 }
 
 /// Walks `root`, reading every file to scan and handing it to `visit` on a worker thread.
@@ -162,17 +195,6 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
         .take(cap)
         .read_to_end(&mut data)?;
     Ok(data)
-}
-
-pub fn human_size(n: u64) -> String {
-    const MIB: f64 = 1024.0 * 1024.0;
-    if n >= 1 << 20 {
-        format!("{:.1} MiB", n as f64 / MIB)
-    } else if n >= 1 << 10 {
-        format!("{:.1} KiB", n as f64 / 1024.0)
-    } else {
-        format!("{n} B")
-    }
 }
 
 fn error_path(err: &ignore::Error, root: &Path) -> String {

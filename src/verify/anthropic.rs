@@ -2,7 +2,7 @@
 //! are spent. Errors are `{"type":"error","error":{"type","message"}}`.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "anthropic",

@@ -7,7 +7,7 @@
 use super::endpoint::{Base, Endpoints};
 use super::{Method, Outcome, Probe, Reply, Verifier};
 use crate::diag::Warnings;
-use crate::finding::{Secret, Verification, VerifyStatus};
+use crate::model::finding::{Secret, Verification, VerifyStatus};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;

@@ -3,7 +3,7 @@
 //! API with 403: the key still works for other Google APIs, so that is `restricted`.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "gemini",

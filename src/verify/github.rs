@@ -1,7 +1,7 @@
 //! GitHub: `GET /rate_limit`, which every token type may call and which costs no quota.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "github",

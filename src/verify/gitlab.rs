@@ -3,7 +3,7 @@
 //! `--verify-endpoint gitlab=https://gitlab.example.com`.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "gitlab",

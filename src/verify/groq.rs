@@ -1,7 +1,7 @@
 //! Groq: `GET /openai/v1/models` with `Authorization: Bearer`; OpenAI-style errors.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "groq",

@@ -1,7 +1,7 @@
 //! Hugging Face: `GET /api/whoami-v2` with `Authorization: Bearer`.
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "huggingface",

@@ -17,22 +17,35 @@ pub mod client;
 pub mod endpoint;
 pub mod schedule;
 
+mod airtable;
 mod anthropic;
+mod cloudflare;
+mod deepgram;
+mod digitalocean;
+mod doppler;
 mod gemini;
 mod github;
 mod gitlab;
 mod groq;
+mod heroku;
 mod huggingface;
+mod linear;
+mod netlify;
+mod notion;
 mod openai;
 mod openrouter;
+mod pinecone;
+mod render;
 mod slack;
 mod stripe;
+mod telegram;
+mod vercel;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
 pub use schedule::{verify_findings, VerifySummary};
 
-use crate::finding::VerifyStatus;
+use crate::model::finding::VerifyStatus;
 use serde_json::Value;
 
 /// A provider's verifier: how to ask, and how to read the answer. Plain functions so each
@@ -61,6 +74,19 @@ pub const VERIFIERS: &[&Verifier] = &[
     &gemini::VERIFIER,
     &stripe::VERIFIER,
     &slack::VERIFIER,
+    &vercel::VERIFIER,
+    &digitalocean::VERIFIER,
+    &cloudflare::VERIFIER,
+    &netlify::VERIFIER,
+    &heroku::VERIFIER,
+    &render::VERIFIER,
+    &doppler::VERIFIER,
+    &airtable::VERIFIER,
+    &pinecone::VERIFIER,
+    &linear::VERIFIER,
+    &notion::VERIFIER,
+    &telegram::VERIFIER,
+    &deepgram::VERIFIER,
 ];
 
 /// The verifier called `name`.
@@ -262,7 +288,7 @@ pub fn clean_detail(detail: &str, secret: &str) -> String {
     let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
             if looks_like_secret(word, secret) {
-                out.push_str(&crate::finding::redact(word, known_prefix(word)));
+                out.push_str(&crate::model::finding::redact(word, known_prefix(word)));
             } else {
                 out.push_str(word);
             }
@@ -389,7 +415,7 @@ mod tests {
 
     #[test]
     fn every_builtin_rule_names_a_verifier_keyhound_has() {
-        for r in crate::rules::builtin_rules() {
+        for r in crate::model::rule::builtin_rules() {
             if let Some(v) = &r.verify {
                 assert!(
                     verifier(v).is_some(),

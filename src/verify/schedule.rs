@@ -4,7 +4,7 @@
 
 use super::{verifier, Client};
 use crate::diag::Warnings;
-use crate::finding::{Finding, Secret, Verification};
+use crate::model::finding::{Finding, Secret, Verification};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

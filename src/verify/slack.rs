@@ -3,7 +3,7 @@
 //! (400 `invalid_payload` means the webhook exists).
 
 use super::{fallback, Outcome, Probe, Reply, Verifier};
-use crate::finding::VerifyStatus::*;
+use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
     name: "slack",

@@ -1,0 +1,112 @@
+//! `keyhound install-hook`: a plain git pre-commit hook for people without the pre-commit
+//! framework. Respects `core.hooksPath`; never overwrites someone else's hook without `--force`.
+
+use std::path::{Path, PathBuf};
+
+/// A line every hook we write carries, so re-running `install-hook` may replace our own hook.
+pub const MARKER: &str = "# keyhound pre-commit hook";
+
+/// The hook script. `fallback` is the binary that installed it, used when `keyhound` is not on
+/// PATH (e.g. a GUI git client with a minimal environment).
+pub fn script(fallback: Option<&Path>) -> String {
+    let fallback = fallback
+        .map(|p| p.display().to_string().replace('\'', "'\\''"))
+        .unwrap_or_default();
+    format!(
+        r#"#!/bin/sh
+{MARKER} (installed by `keyhound install-hook`).
+# Blocks commits that add API keys. To let a false positive through, put a `keyhound:allow`
+# comment on its line; to skip the check once, `git commit --no-verify`.
+kh=$(command -v keyhound 2>/dev/null)
+if [ -z "$kh" ] && [ -x '{fallback}' ]; then kh='{fallback}'; fi
+if [ -z "$kh" ]; then
+  echo "keyhound pre-commit hook: keyhound is not on PATH; commit blocked." >&2
+  echo "Install it: pip install keyhound-cli, npm install -g keyhound, or a release binary (https://github.com/keyhound/keyhound#install)." >&2
+  echo "Skip the check once with: git commit --no-verify" >&2
+  exit 1
+fi
+exec "$kh" scan --staged
+"#
+    )
+}
+
+/// Where the repository holding `path` keeps its hooks: `core.hooksPath` (relative to the work
+/// tree) when set, else `$GIT_COMMON_DIR/hooks`.
+pub fn hooks_dir(path: &Path) -> Result<PathBuf, String> {
+    let repo = git2::Repository::discover(path)
+        .map_err(|_| format!("{}: not inside a git repository", path.display()))?;
+    let configured = repo
+        .config()
+        .ok()
+        .and_then(|c| c.get_path("core.hooksPath").ok());
+    Ok(match configured {
+        Some(p) if p.is_absolute() => p,
+        Some(p) => repo.workdir().unwrap_or_else(|| repo.path()).join(p),
+        None => repo.commondir().join("hooks"),
+    })
+}
+
+/// What [`install`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Installed {
+    New(PathBuf),
+    /// Our own hook was there and was rewritten.
+    Updated(PathBuf),
+    /// Another hook was there (`--force`); it was saved to the second path.
+    Replaced(PathBuf, PathBuf),
+}
+
+/// Writes the pre-commit hook for the repository holding `path`.
+pub fn install(path: &Path, force: bool) -> Result<Installed, String> {
+    let dir = hooks_dir(path)?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let hook = dir.join("pre-commit");
+    let existing = std::fs::read(&hook).ok();
+    let ours = existing
+        .as_ref()
+        .is_some_and(|b| String::from_utf8_lossy(b).contains(MARKER));
+    let mut backup = None;
+    if existing.is_some() && !ours {
+        if !force {
+            return Err(format!(
+                "{} already exists and was not written by keyhound; rerun with --force to replace it \
+                 (it is kept as pre-commit.keyhound-backup), or add `keyhound scan --staged` to it yourself",
+                hook.display()
+            ));
+        }
+        let b = dir.join("pre-commit.keyhound-backup");
+        std::fs::copy(&hook, &b).map_err(|e| format!("{}: {e}", b.display()))?;
+        backup = Some(b);
+    }
+    let exe = std::env::current_exe().ok();
+    std::fs::write(&hook, script(exe.as_deref()))
+        .map_err(|e| format!("{}: {e}", hook.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("{}: {e}", hook.display()))?;
+    }
+    Ok(match (backup, ours) {
+        (Some(b), _) => Installed::Replaced(hook, b),
+        (None, true) => Installed::Updated(hook),
+        (None, false) => Installed::New(hook),
+    })
+}
+
+/// `keyhound install-hook`: installs the hook and says what it did.
+pub fn run(path: &Path, force: bool) -> Result<u8, String> {
+    match install(path, force)? {
+        Installed::New(p) => eprintln!("keyhound: installed {}", p.display()),
+        Installed::Updated(p) => eprintln!("keyhound: updated {}", p.display()),
+        Installed::Replaced(p, b) => {
+            eprintln!(
+                "keyhound: installed {} (the previous hook is saved as {})",
+                p.display(),
+                b.display()
+            )
+        }
+    }
+    eprintln!("keyhound: every `git commit` now runs `keyhound scan --staged`");
+    Ok(0)
+}

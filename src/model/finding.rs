@@ -1,0 +1,394 @@
+//! The `Finding` model every stage after detection works on, and every reporter renders.
+
+use crate::model::rule::{Rule, Severity};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// A secret's full text. Never printed by `Debug`; reporters show [`Secret::redacted`] unless
+/// the user asked for `--no-redact`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The full secret. Call sites are the verifiers, `--no-redact` output and hashing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// A stable hash of the secret (hex SHA-256), safe to store and compare.
+    pub fn hash(&self) -> String {
+        hex(&Sha256::digest(self.0.as_bytes()))
+    }
+
+    /// `sk-proj-Ab…9xQ`: the known prefix (`prefix_len` bytes), two more characters, and the last
+    /// three when the secret is long enough for that to give nothing useful away.
+    pub fn redacted(&self, prefix_len: usize) -> String {
+        redact(&self.0, prefix_len)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", redact(&self.0, 0))
+    }
+}
+
+/// See [`Secret::redacted`].
+pub fn redact(secret: &str, prefix_len: usize) -> String {
+    if let Some(rest) = secret.strip_prefix("-----BEGIN") {
+        // Only the header: a PEM block inside a JSON string has `\n` escapes, not line breaks.
+        let header_end = rest.find("-----").map_or(0, |i| i + 5);
+        return format!("-----BEGIN{}…", &rest[..header_end]);
+    }
+    let chars: Vec<char> = secret.chars().collect();
+    let n = chars.len();
+    if n < 8 {
+        return "…".to_string();
+    }
+    // Show at most a third of a secret, and never more than prefix + 2 at the start.
+    let head = (prefix_len + 2).min(n / 3).max(1);
+    let tail = if n >= 24 { 3 } else { 0 };
+    let start: String = chars[..head].iter().collect();
+    let end: String = chars[n - tail..].iter().collect();
+    format!("{start}…{end}")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where a finding's content came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// A file in the working tree (or any directory).
+    WorkingTree,
+    /// The git index (`--staged`).
+    Staged,
+    /// A commit in history: the first one that introduced this blob at this path.
+    Commit(CommitInfo),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    pub sha: String,
+    pub author: String,
+    pub email: String,
+    /// RFC 3339, in the author's time zone.
+    pub date: String,
+    pub summary: String,
+}
+
+impl CommitInfo {
+    /// The commit id as shown to people (12 hex digits).
+    pub fn short_sha(&self) -> &str {
+        short_sha(&self.sha)
+    }
+}
+
+/// The short form of a commit id shown to people (12 hex digits).
+pub fn short_sha(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
+}
+
+/// Where a secret lives, as far as that changes what it means and what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tag {
+    /// An env file (`.env`, `.env.local`, `*.env`).
+    Dotenv,
+    /// A file that ships to browsers (build output, bundles).
+    ClientBundle,
+    /// A source map (its `sourcesContent` ships the sources).
+    SourceMap,
+    /// A Jupyter notebook.
+    Notebook,
+    /// CI configuration (`.github/workflows`, `.gitlab-ci.yml`, ...).
+    CiConfig,
+    /// Documentation (`*.md`, `docs/`).
+    Docs,
+    /// Test code or fixtures.
+    Test,
+    /// Found only in git history: not in HEAD nor in the working tree.
+    HistoryOnly,
+    /// Decoded from base64.
+    Base64,
+    /// Inside an archive.
+    Archive,
+}
+
+impl Tag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tag::Dotenv => "dotenv",
+            Tag::ClientBundle => "client-bundle",
+            Tag::SourceMap => "source-map",
+            Tag::Notebook => "notebook",
+            Tag::CiConfig => "ci-config",
+            Tag::Docs => "docs",
+            Tag::Test => "test",
+            Tag::HistoryOnly => "history-only",
+            Tag::Base64 => "base64",
+            Tag::Archive => "archive",
+        }
+    }
+}
+
+/// A live check's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyStatus {
+    Live,
+    QuotaExhausted,
+    RateLimited,
+    Restricted,
+    Inactive,
+    Unknown,
+}
+
+impl VerifyStatus {
+    /// The key authenticated: it must be rotated first.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            VerifyStatus::Live
+                | VerifyStatus::QuotaExhausted
+                | VerifyStatus::RateLimited
+                | VerifyStatus::Restricted
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyStatus::Live => "live",
+            VerifyStatus::QuotaExhausted => "quota_exhausted",
+            VerifyStatus::RateLimited => "rate_limited",
+            VerifyStatus::Restricted => "restricted",
+            VerifyStatus::Inactive => "inactive",
+            VerifyStatus::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub status: VerifyStatus,
+    /// The provider's own words (error code / message), with any key in it redacted.
+    pub detail: String,
+}
+
+/// One thing the user should act on.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub provider: String,
+    pub key_type: Option<String>,
+    pub severity: Severity,
+    /// Path relative to the scanned root, `/`-separated; archive members as `a.zip!inner/path`.
+    pub path: String,
+    /// 1-based line and column (in characters) in the original file.
+    pub line: usize,
+    pub column: usize,
+    /// The secret, when the finding is about one (repository hygiene findings are not).
+    pub secret: Option<Secret>,
+    /// Bytes of the secret that are its well-known prefix (`sk-proj-`), shown when redacted.
+    pub prefix_len: usize,
+    pub origin: Origin,
+    pub tags: Vec<Tag>,
+    /// What was found and where, in a sentence; context stages add to it.
+    pub message: String,
+    /// What to do next.
+    pub remediation: String,
+    pub verification: Option<Verification>,
+    /// The verifier that can check this secret live (from the matching key rule; kept when a
+    /// context stage re-labels the finding, e.g. as `client-exposed-env`).
+    pub verifier: Option<String>,
+    /// Extra facts for reporters (cell number, HEAD status, ...).
+    pub notes: Vec<String>,
+}
+
+impl Finding {
+    /// A finding for a secret matched by `rule`.
+    pub fn for_secret(
+        rule: &Rule,
+        secret: &str,
+        path: &str,
+        line: usize,
+        column: usize,
+        origin: Origin,
+    ) -> Finding {
+        let prefix_len = rule
+            .keywords
+            .iter()
+            .filter(|k| {
+                secret.len() >= k.len()
+                    && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+            })
+            .map(|k| k.len())
+            .max()
+            .unwrap_or(0);
+        let what = match &rule.key_type {
+            Some(t) => format!("{} ({t})", rule.name),
+            None => rule.name.clone(),
+        };
+        Finding {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            provider: rule.provider.clone(),
+            key_type: rule.key_type.clone(),
+            severity: rule.severity,
+            path: path.to_string(),
+            line,
+            column,
+            secret: Some(Secret::new(secret)),
+            prefix_len,
+            origin,
+            tags: Vec::new(),
+            message: what,
+            remediation: rule.remediation.clone(),
+            verification: None,
+            verifier: rule.verify.clone(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The secret as shown to users: redacted unless `no_redact`.
+    pub fn shown_secret(&self, no_redact: bool) -> Option<String> {
+        self.secret.as_ref().map(|s| {
+            if no_redact {
+                s.expose().to_string()
+            } else {
+                s.redacted(self.prefix_len)
+            }
+        })
+    }
+
+    /// Stable identity of a finding: rule + secret hash + path. Survives line moves, rebases and
+    /// squashes; never contains the secret.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"keyhound-v1\0");
+        h.update(self.rule_id.as_bytes());
+        h.update(b"\0");
+        if let Some(s) = &self.secret {
+            h.update(s.expose().as_bytes());
+        }
+        h.update(b"\0");
+        h.update(self.path.as_bytes());
+        hex(&h.finalize()[..16])
+    }
+
+    /// The key was verified and authenticated: it must be rotated first.
+    pub fn is_live(&self) -> bool {
+        self.verification
+            .as_ref()
+            .is_some_and(|v| v.status.is_live())
+    }
+
+    pub fn has_tag(&self, t: Tag) -> bool {
+        self.tags.contains(&t)
+    }
+
+    pub fn add_tag(&mut self, t: Tag) {
+        if !self.has_tag(t) {
+            self.tags.push(t);
+            self.tags.sort();
+        }
+    }
+
+    pub fn commit(&self) -> Option<&CommitInfo> {
+        match &self.origin {
+            Origin::Commit(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// 1-based (line, column) of each byte offset in `hay`; `offsets` must be sorted ascending.
+/// Columns count characters (UTF-8 lead bytes), so they match what an editor shows.
+pub fn locate(hay: &[u8], offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(offsets.len());
+    let (mut line, mut line_start, mut pos) = (1usize, 0usize, 0usize);
+    // Characters counted so far on the current line, up to `col_pos`: several matches on one
+    // multi-megabyte minified line are counted incrementally, not each from the line start.
+    let (mut col_pos, mut col) = (0usize, 1usize);
+    let chars = |b: &[u8]| b.iter().filter(|&&c| (c as i8) >= -0x40).count();
+    for &off in offsets {
+        let off = off.min(hay.len()).max(pos);
+        if let Some(last_nl) = memchr::memrchr(b'\n', &hay[pos..off]) {
+            line += memchr::memchr_iter(b'\n', &hay[pos..off]).count();
+            line_start = pos + last_nl + 1;
+        }
+        pos = off;
+        if col_pos < line_start {
+            (col_pos, col) = (line_start, 1);
+        }
+        col += chars(&hay[col_pos..off]);
+        col_pos = off;
+        out.push((line, col));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_prefix_and_hides_the_body() {
+        let s = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+        let r = redact(s, 8);
+        assert_eq!(r, "sk-proj-Ab…789");
+        assert!(r.len() < s.len() / 2);
+        assert_eq!(redact("short", 0), "…");
+        assert_eq!(
+            redact("-----BEGIN RSA PRIVATE KEY-----\nMIIE", 0),
+            "-----BEGIN RSA PRIVATE KEY-----…"
+        );
+        // A short secret shows at most a third of itself.
+        assert_eq!(redact("abcdefghijkl", 8), "abcd…");
+    }
+
+    #[test]
+    fn locate_lines_and_columns() {
+        let hay = "ab\ncé x\n\nz".as_bytes();
+        let x = hay.iter().position(|&b| b == b'x').unwrap();
+        let z = hay.len() - 1;
+        assert_eq!(locate(hay, &[0, x, z]), vec![(1, 1), (2, 4), (4, 1)]);
+        // Several matches on one line are counted incrementally.
+        assert_eq!(
+            locate("aé cd éf".as_bytes(), &[1, 4, 9]),
+            vec![(1, 2), (1, 4), (1, 8)]
+        );
+        assert_eq!(
+            locate(
+                b"x
+y",
+                &[2, 2]
+            ),
+            vec![(2, 1), (2, 1)]
+        );
+    }
+
+    #[test]
+    fn pem_redaction_shows_only_the_header() {
+        let body = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASC";
+        let escaped = format!("-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----");
+        assert_eq!(redact(&escaped, 0), "-----BEGIN PRIVATE KEY-----…");
+        let plain =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
+        assert_eq!(redact(&plain, 0), "-----BEGIN RSA PRIVATE KEY-----…");
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let s = Secret::new("ghp_0123456789abcdefghijABCDEFGHIJklmnop");
+        assert!(!format!("{s:?}").contains("abcdefghij"));
+    }
+}

@@ -1,0 +1,163 @@
+//! Attribution of history findings: one finding per (rule, secret, path), from the oldest commit
+//! that introduced it; `history-only` when the secret is neither in HEAD nor in the working
+//! tree; no duplicate of a working-tree finding.
+
+use crate::git::{commit_info, oid_key, path_from_bytes, GitTarget, OidSet};
+use crate::model::finding::{short_sha, Finding, Origin, Secret, Tag};
+use git2::Oid;
+use std::collections::{HashMap, HashSet};
+
+/// A finding in a history blob, before attribution.
+#[derive(Debug)]
+pub struct Hit {
+    pub finding: Finding,
+    pub blob: Oid,
+    pub commit: Oid,
+    /// Position of the commit in the walk, oldest first.
+    pub order: u32,
+}
+
+/// What the user must know about a key that only lives in history.
+pub const HISTORY_ONLY_REMEDIATION: &str = "This key is only in git history: deleting the file did not make it safe. \
+Rotate it (anyone with a clone can read it), and if the repository is public or shared, purge it from history \
+(git filter-repo or BFG) and have every clone re-fetched.";
+
+/// Merges history hits into the working-tree findings `wt`. `head` holds the blob ids of HEAD's
+/// tree; `wt_scanned` says whether `wt` is a working-tree scan of this repository (otherwise
+/// only HEAD decides whether a secret is still present).
+/// `display_prefix` is what the scan put before paths below the scan root (multi-root scans).
+pub fn attribute(
+    target: &GitTarget,
+    display_prefix: &str,
+    wt: &mut Vec<Finding>,
+    hits: Vec<Hit>,
+    head: &OidSet,
+    wt_scanned: bool,
+) {
+    // Findings without a secret (e.g. a browser SDK client) are about the current files, not
+    // about keys that history leaks.
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| h.finding.secret.is_some())
+        .collect();
+    // Secrets that are still present: in the working tree, or in a blob of HEAD's tree.
+    let mut present: HashSet<&Secret> = HashSet::new();
+    if wt_scanned {
+        present.extend(wt.iter().filter_map(|f| f.secret.as_ref()));
+    }
+    present.extend(
+        hits.iter()
+            .filter(|h| head.contains(&oid_key(h.blob)))
+            .filter_map(|h| h.finding.secret.as_ref()),
+    );
+    let present: HashSet<Secret> = present.into_iter().cloned().collect();
+
+    // One hit per (rule, secret, path): the oldest commit's, counting the versions it is in.
+    let mut best: HashMap<(String, Option<Secret>, String), (Hit, usize)> = HashMap::new();
+    for h in hits {
+        let key = (
+            h.finding.rule_id.clone(),
+            h.finding.secret.clone(),
+            h.finding.path.clone(),
+        );
+        match best.get_mut(&key) {
+            Some((kept, n)) => {
+                *n += 1;
+                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
+                    *kept = h;
+                }
+            }
+            None => {
+                best.insert(key, (h, 1));
+            }
+        }
+    }
+
+    let wt_index: HashMap<(String, Option<Secret>, String), usize> = wt
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.rule_id.clone(), f.secret.clone(), f.path.clone()), i))
+        .collect();
+    let head_tree = target.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let mut infos = HashMap::new();
+    let mut out = Vec::new();
+    for (key, (hit, versions)) in best {
+        let info = infos
+            .entry(hit.commit)
+            .or_insert_with(|| commit_info(&target.repo, hit.commit))
+            .clone();
+        let sha = hit.commit.to_string();
+        let short = short_sha(&sha);
+        if let Some(&i) = wt_index.get(&key) {
+            // Keep the working-tree finding; say where it came from.
+            let f = &mut wt[i];
+            let note = match &info {
+                Some(c) => format!("first committed in {short} by {} on {}", c.author, c.date),
+                None => format!("first committed in {short}"),
+            };
+            f.notes.push(note);
+            continue;
+        }
+        let mut f = hit.finding;
+        if let Some(c) = info {
+            f.origin = Origin::Commit(c);
+        } else {
+            f.origin = Origin::Commit(crate::model::finding::CommitInfo {
+                sha: hit.commit.to_string(),
+                author: String::new(),
+                email: String::new(),
+                date: String::new(),
+                summary: String::new(),
+            });
+        }
+        if versions > 1 {
+            f.notes
+                .push(format!("in {versions} versions of this file in history"));
+        }
+        let secret = f.secret.clone();
+        let still_present = secret.as_ref().is_none_or(|s| {
+            present.contains(s)
+                || in_head_at_path(
+                    target,
+                    head_tree.as_ref(),
+                    f.path.strip_prefix(display_prefix).unwrap_or(&f.path),
+                    s,
+                )
+        });
+        if still_present {
+            f.notes
+                .push("still present in HEAD or the working tree".to_string());
+        } else {
+            f.add_tag(Tag::HistoryOnly);
+            f.message.push_str(" (only in git history)");
+            f.remediation = format!("{HISTORY_ONLY_REMEDIATION} {}", f.remediation);
+        }
+        out.push(f);
+    }
+    wt.extend(out);
+}
+
+/// Whether HEAD's version of `path` (relative to the scan root) holds the secret: for partial
+/// scans (`--range`, `--since-commit`), where HEAD's blobs were not all scanned.
+fn in_head_at_path(
+    target: &GitTarget,
+    head: Option<&git2::Tree<'_>>,
+    path: &str,
+    secret: &Secret,
+) -> bool {
+    let Some(head) = head else { return false };
+    let mut full = target.prefix.clone();
+    if !full.is_empty() {
+        full.push(b'/');
+    }
+    // Archive members (`a.zip!inner`) are looked up by their archive's path.
+    let file = path.split('!').next().unwrap_or(path);
+    full.extend_from_slice(file.as_bytes());
+    let Ok(entry) = head.get_path(&path_from_bytes(&full)) else {
+        return false;
+    };
+    let Ok(blob) = target.repo.find_blob(entry.id()) else {
+        return false;
+    };
+    memchr::memmem::find(blob.content(), secret.expose().as_bytes()).is_some()
+}

@@ -1,0 +1,263 @@
+//! One entry point, [`run`]: the sources a [`ScanPlan`] names push their blobs into the
+//! [`Scanner`] (detection, annotation, inline allow comments); history findings are then
+//! attributed to the commit that introduced them, and the hygiene checks add theirs.
+
+mod history;
+mod scanner;
+
+pub use crate::source::git_history::HistorySpec;
+
+use crate::detect::Engine;
+use crate::diag::Warnings;
+use crate::git::{self, open_target, GitTarget};
+use crate::model::finding::Finding;
+use crate::model::stats::ScanStats;
+use crate::source::archive::Unpacker;
+use crate::source::git_history::{self, HistoryOptions, HistoryScan};
+use crate::source::{staged, walk};
+use scanner::Scanner;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What to scan and how, resolved once from the command line and the config (see `plan`).
+#[derive(Debug, Clone)]
+pub struct ScanPlan {
+    pub roots: Vec<Root>,
+    pub options: ScanOptions,
+}
+
+/// A path to scan and what to scan there.
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub path: PathBuf,
+    pub target: Target,
+}
+
+/// What to scan at a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The files under the root (`--no-history`, or any root that is not a repository).
+    Tree,
+    /// The files, and the history selected by the spec when the root is a git repository.
+    TreeAndHistory(HistorySpec),
+    /// Only the history selected by the spec (`--history-only`, `--branch`, `--since-commit`,
+    /// `--range`): an error when the root is not a repository.
+    HistoryOnly(HistorySpec),
+    /// What the git index adds compared with HEAD (`--staged`).
+    Staged,
+}
+
+/// How to read and scan, the same for every root.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub follow: bool,
+    pub no_ignore: bool,
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Open archives and scan their members.
+    pub archives: bool,
+    /// Honour `keyhound:allow` comments (off with `--no-inline-allow`).
+    pub inline_allow: bool,
+    /// Show a progress bar for long history walks (the caller checked stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            follow: false,
+            no_ignore: false,
+            max_file_size: crate::model::units::DEFAULT_MAX_FILE_SIZE,
+            threads: 0,
+            archives: true,
+            inline_allow: true,
+            progress: false,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// Worker threads: `threads`, or one per core when it is 0.
+    pub fn worker_threads(&self) -> usize {
+        if self.threads == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            self.threads
+        }
+    }
+}
+
+/// The findings of a scan (sorted for the report) and what it measured.
+#[derive(Debug)]
+pub struct ScanOutput {
+    pub findings: Vec<Finding>,
+    pub stats: ScanStats,
+}
+
+/// One root, opened: where its paths are shown and which sources run on it.
+struct Opened<'p> {
+    root: &'p Path,
+    /// Put before reported paths when several roots are scanned (`root/`).
+    prefix: String,
+    tree: bool,
+    history: Option<(GitTarget, &'p HistorySpec)>,
+}
+
+/// Runs the scan `plan` describes.
+pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<ScanOutput, String> {
+    let start = Instant::now();
+    let opts = &plan.options;
+    let unpack = Unpacker::new(opts.archives, opts.max_file_size, warnings);
+    if let [Root {
+        path,
+        target: Target::Staged,
+    }] = plan.roots.as_slice()
+    {
+        let scanner = Scanner::new(engine, opts.inline_allow, warnings);
+        staged::scan(path, opts.max_file_size, &unpack, warnings, &scanner)?;
+        let (files, bytes) = scanner.counts();
+        let mut findings = scanner.into_findings().0;
+        sort_findings(&mut findings);
+        return Ok(ScanOutput {
+            findings,
+            stats: ScanStats {
+                files,
+                bytes,
+                elapsed: start.elapsed(),
+                ..ScanStats::default()
+            },
+        });
+    }
+
+    let opened = open_roots(plan)?;
+    let threads = opts.worker_threads();
+    // History first: its walk also collects the env files any commit added, which the hygiene
+    // checks of the working tree need (one walk of the history, not two). Each repository's
+    // history gets its own scanner, so its hits stay its own.
+    let mut histories: Vec<Option<(HistoryScan, Vec<history::Hit>)>> =
+        Vec::with_capacity(opened.len());
+    for o in &opened {
+        histories.push(match &o.history {
+            Some((target, spec)) => {
+                let sink = Scanner::new(engine, opts.inline_allow, warnings);
+                let scan = git_history::scan(
+                    target,
+                    &HistoryOptions {
+                        spec,
+                        display_prefix: &o.prefix,
+                        threads,
+                        progress: opts.progress,
+                        max_file_size: opts.max_file_size,
+                    },
+                    &unpack,
+                    warnings,
+                    &sink,
+                )?;
+                Some((scan, sink.into_findings().1))
+            }
+            None => None,
+        });
+    }
+    let scanner = Scanner::new(engine, opts.inline_allow, warnings);
+    let walk_opts = walk::WalkOptions {
+        follow: opts.follow,
+        no_ignore: opts.no_ignore,
+        max_file_size: opts.max_file_size,
+        threads,
+    };
+    let mut env_files: Vec<Vec<PathBuf>> = Vec::with_capacity(opened.len());
+    for o in &opened {
+        env_files.push(if o.tree {
+            walk::tree(o.root, &o.prefix, &walk_opts, &unpack, warnings, &scanner)
+        } else {
+            Vec::new()
+        });
+    }
+    let (files, mut bytes) = scanner.counts();
+    let mut findings = scanner.into_findings().0;
+    let roots: Vec<crate::hygiene::RootEnvFiles<'_>> = opened
+        .iter()
+        .zip(&env_files)
+        .zip(&histories)
+        .filter(|((o, _), _)| o.tree)
+        .map(|((o, env_files), history)| crate::hygiene::RootEnvFiles {
+            root: o.root,
+            prefix: &o.prefix,
+            env_files,
+            env_history: history
+                .as_ref()
+                .map_or(&[], |(h, _)| h.env_files.as_slice()),
+        })
+        .collect();
+    let hygiene = crate::hygiene::check(&roots, &findings);
+    findings.extend(hygiene);
+    sort_findings(&mut findings);
+
+    let mut stats = ScanStats::default();
+    for (o, walked) in opened.iter().zip(histories) {
+        let (Some((target, _)), Some((walked, hits))) = (&o.history, walked) else {
+            continue;
+        };
+        stats.commits += walked.commits;
+        stats.blobs += walked.blobs;
+        bytes += walked.bytes;
+        let head = git::head_blobs(target);
+        history::attribute(target, &o.prefix, &mut findings, hits, &head, o.tree);
+    }
+    sort_findings(&mut findings);
+    stats.files = files;
+    stats.bytes = bytes;
+    stats.elapsed = start.elapsed();
+    Ok(ScanOutput { findings, stats })
+}
+
+/// Checks every root and opens the repositories whose history the plan asks for.
+fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, String> {
+    let multi = plan.roots.len() > 1;
+    let mut out = Vec::with_capacity(plan.roots.len());
+    for root in &plan.roots {
+        let prefix = if multi {
+            format!("{}/", root.path.display().to_string().trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        let (tree, history) = match &root.target {
+            Target::Tree => (true, None),
+            Target::Staged => return Err("--staged scans one repository".to_string()),
+            Target::TreeAndHistory(spec) => match open_target(&root.path) {
+                Some(t) => (t.has_workdir, Some((t, spec))),
+                None => (true, None),
+            },
+            Target::HistoryOnly(spec) => match open_target(&root.path) {
+                Some(t) => (false, Some((t, spec))),
+                None => {
+                    return Err(format!(
+                        "{}: not a git repository ({} scans git history)",
+                        root.path.display(),
+                        spec.flag()
+                    ))
+                }
+            },
+        };
+        out.push(Opened {
+            root: &root.path,
+            prefix,
+            tree,
+            history,
+        });
+    }
+    for o in out.iter().filter(|o| o.tree) {
+        if std::fs::symlink_metadata(o.root).is_err() {
+            return Err(format!("{}: no such file or directory", o.root.display()));
+        }
+    }
+    Ok(out)
+}
+
+/// Report order: by path, then line and column, then rule.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
+    });
+}

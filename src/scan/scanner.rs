@@ -1,0 +1,157 @@
+//! The scanner: the [`BlobSink`] every source pushes into. Per blob: binary skip, detection,
+//! inline allow comments, findings with line and column, annotation from the blob's path class.
+
+use super::history::Hit;
+use crate::annotate::{self, PathClass};
+use crate::detect::{Engine, ScanHints};
+use crate::diag::Warnings;
+use crate::model::finding::{locate, Finding, Origin, Tag};
+use crate::source::{is_binary, Blob, BlobSink, Provenance};
+use crate::suppress::inline::inline_allowed;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+pub(super) struct Scanner<'a> {
+    engine: &'a Engine,
+    inline_allow: bool,
+    warnings: &'a Warnings,
+    /// Files and bytes scanned (history blobs are counted by the history source).
+    files: AtomicU64,
+    bytes: AtomicU64,
+    findings: Mutex<Vec<Finding>>,
+    hits: Mutex<Vec<Hit>>,
+}
+
+impl<'a> Scanner<'a> {
+    pub(super) fn new(engine: &'a Engine, inline_allow: bool, warnings: &'a Warnings) -> Self {
+        Scanner {
+            engine,
+            inline_allow,
+            warnings,
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            findings: Mutex::new(Vec::new()),
+            hits: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Files and bytes scanned so far (working tree and staged blobs).
+    pub(super) fn counts(&self) -> (u64, u64) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The findings of files and staged blobs, and the hits of history blobs.
+    pub(super) fn into_findings(self) -> (Vec<Finding>, Vec<Hit>) {
+        (
+            self.findings.into_inner().unwrap(),
+            self.hits.into_inner().unwrap(),
+        )
+    }
+
+    /// Detection and annotation of one (non-binary) blob.
+    fn findings_of(&self, blob: &Blob<'_>, origin: &Origin) -> Vec<Finding> {
+        let class = PathClass::of(blob.path);
+        let hints = ScanHints {
+            generic: !class.hash_list,
+            decode_base64: true,
+        };
+        let matches = self.engine.scan(blob.data, hints);
+        let mut offsets: Vec<usize> = matches.iter().map(|m| m.span.start).collect();
+        let mut order: Vec<usize> = (0..matches.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        offsets = order.iter().map(|&i| matches[i].span.start).collect();
+        let positions = locate(blob.data, &offsets);
+        let mut out = Vec::with_capacity(matches.len());
+        for (k, &i) in order.iter().enumerate() {
+            let m = &matches[i];
+            if self.inline_allow && inline_allowed(blob.data, m.span.clone()) {
+                continue;
+            }
+            let rule = &self.engine.rules()[m.rule];
+            let (line, column) = positions[k];
+            let mut f =
+                Finding::for_secret(rule, &m.secret, blob.path, line, column, origin.clone());
+            if m.decoded {
+                f.add_tag(Tag::Base64);
+                f.message.push_str(" (base64-encoded)");
+            }
+            if blob.depth > 0 {
+                f.add_tag(Tag::Archive);
+            }
+            annotate::classify(&mut f, &class, blob.data, m.span.start);
+            out.push(f);
+        }
+        annotate::annotate_blob(
+            &class,
+            blob.path,
+            blob.data,
+            origin,
+            &mut out,
+            &offsets,
+            self.warnings,
+        );
+        out
+    }
+}
+
+impl BlobSink for Scanner<'_> {
+    fn blob(&self, blob: Blob<'_>) {
+        if is_binary(blob.data) {
+            return;
+        }
+        let origin = match blob.provenance {
+            Provenance::Staged { .. } => Origin::Staged,
+            // History findings get their commit when they are attributed.
+            Provenance::File | Provenance::History { .. } => Origin::WorkingTree,
+        };
+        if !matches!(blob.provenance, Provenance::History { .. }) {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes
+                .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
+        }
+        let found = self.findings_of(&blob, &origin);
+        if found.is_empty() {
+            return;
+        }
+        match blob.provenance {
+            Provenance::File => self.findings.lock().unwrap().extend(found),
+            Provenance::History {
+                blob: id,
+                commit,
+                order,
+            } => self
+                .hits
+                .lock()
+                .unwrap()
+                .extend(found.into_iter().map(|finding| Hit {
+                    finding,
+                    blob: id,
+                    commit,
+                    order,
+                })),
+            Provenance::Staged { added, binary } => self.findings.lock().unwrap().extend(
+                found
+                    .into_iter()
+                    .filter(|f| binary || touches_added_line(f, added)),
+            ),
+        }
+    }
+}
+
+/// A finding counts when any line its secret spans is an added line (a private key block whose
+/// middle changed is new; one that only moved is not).
+fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
+    let first = f.line as u32;
+    let span = if f.has_tag(Tag::Base64) {
+        0
+    } else {
+        f.secret.as_ref().map_or(0, |s| {
+            s.expose().bytes().filter(|&b| b == b'\n').count() as u32
+        })
+    };
+    added.range(first..=first + span).next().is_some()
+}
