@@ -9,7 +9,14 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "keyhound",
-    version,
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (commit ",
+        env!("KEYHOUND_COMMIT"),
+        ", ",
+        env!("KEYHOUND_TARGET"),
+        ")"
+    ),
     about = "Find leaked API keys (OpenAI, Anthropic and other AI providers, cloud and SaaS tokens) before and after they leave your laptop",
     after_help = "Exit codes: 0 nothing found, 1 findings, 2 error.\n\nExamples:\n  keyhound scan .                      working tree and, in a git repository, its whole history\n  keyhound scan . --verify             also check which found keys are still live\n  keyhound scan --staged               what the next commit adds (pre-commit)\n  keyhound scan --range main..HEAD --format sarif -o keyhound.sarif\n  keyhound doctor                      why OPENAI_API_KEY stopped working\n  keyhound rules                       list the built-in rules\n  keyhound rules check my-rules.toml   test custom rules' examples"
 )]
@@ -31,6 +38,17 @@ pub enum Command {
     InstallHook(InstallHookArgs),
     /// Diagnose an OpenAI key that stopped working (OPENAI_API_KEY in the environment and .env).
     Doctor(DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    #[command(
+        after_help = "Examples:\n  keyhound completions bash > ~/.local/share/bash-completion/completions/keyhound\n  keyhound completions zsh > \"${fpath[1]}/_keyhound\"\n  keyhound completions fish > ~/.config/fish/completions/keyhound.fish\n  keyhound completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout; releases ship it as keyhound.1.
+    #[command(hide = true)]
+    Manpage,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,7 +20,8 @@ pub fn script(fallback: Option<&Path>) -> String {
 kh=$(command -v keyhound 2>/dev/null)
 if [ -z "$kh" ] && [ -x '{fallback}' ]; then kh='{fallback}'; fi
 if [ -z "$kh" ]; then
-  echo "keyhound pre-commit hook: keyhound is not installed (cargo install keyhound); commit blocked." >&2
+  echo "keyhound pre-commit hook: keyhound is not on PATH; commit blocked." >&2
+  echo "Install it: pip install keyhound-cli, npm install -g keyhound, or a release binary (https://github.com/keyhound/keyhound#install)." >&2
   echo "Skip the check once with: git commit --no-verify" >&2
   exit 1
 fi

@@ -27,6 +27,19 @@ pub fn run(cli: Cli, env: Env) -> Result<u8, String> {
             verify_endpoint: args.verify_endpoint,
             model: args.model,
         }),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            write_output(None, |out| {
+                clap_complete::generate(shell, &mut cmd, "keyhound", out);
+                Ok(())
+            })?;
+            Ok(0)
+        }
+        Command::Manpage => {
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            write_output(None, |out| man.render(out))?;
+            Ok(0)
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
     /// Wait this long before answering (to trigger client timeouts).
     pub delay: Duration,
     /// Close the connection without answering.
@@ -26,9 +26,18 @@ impl Reply {
         Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: body.into(),
+            body: body.into().into_bytes(),
             delay: Duration::ZERO,
             drop: false,
+        }
+    }
+
+    /// A reply with a binary body (a release archive, say).
+    pub fn bytes(status: u16, body: Vec<u8>) -> Reply {
+        Reply {
+            body,
+            headers: vec![("content-type".into(), "application/octet-stream".into())],
+            ..Reply::new(status, "")
         }
     }
 
@@ -198,7 +207,7 @@ fn serve(conn: TcpStream, state: &Mutex<State>) {
         "content-length: {}\r\nconnection: close\r\n\r\n",
         reply.body.len()
     ));
-    out.push_str(&reply.body);
     let _ = conn.write_all(out.as_bytes());
+    let _ = conn.write_all(&reply.body);
     let _ = conn.flush();
 }
