@@ -1,7 +1,7 @@
 //! `keyhound doctor` against every documented OpenAI auth error (a scripted server on 127.0.0.1
 //! stands in for OpenAI), `--model`, another provider's key, and the deploy-time causes.
 
-mod common;
+use crate::common;
 
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, openai_key, write};

@@ -1,7 +1,7 @@
 //! Progress of a working-tree scan: on a terminal only (a pseudo-terminal from `script`), with
 //! files, bytes and elapsed time, and warnings printed above the line, never through it.
 
-mod common;
+use crate::common;
 use common::*;
 use std::process::Command;
 

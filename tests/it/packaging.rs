@@ -10,7 +10,7 @@
 //! pre-commit. The wheel is built with the dev profile into the target directory the tests run
 //! from, so cargo reuses the binary it already built for the tests.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

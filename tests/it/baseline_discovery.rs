@@ -2,7 +2,7 @@
 //! pre-commit hook (`scan --staged`) and from a subdirectory; `--no-baseline` turns it off; an
 //! unusable file is a warning, not a failure.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! the pre-commit scan (`--staged`) blocks a staged `.env` and lets templates pass, a `--range`
 //! reports the `.env` its commits added, and bare and `.git` targets report committed env files.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn dotenv_findings(report: &serde_json::Value) -> Vec<serde_json::Value> {

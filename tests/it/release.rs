@@ -4,7 +4,7 @@
 //! (`cargo package --list`), `--version`, shell completions, the man page, and the rule table
 //! build.rs generates (no absolute paths).
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;

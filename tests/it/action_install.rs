@@ -3,7 +3,7 @@
 //! and says why; a missing asset (a branch ref) falls back, here to the `fallback-binary` input
 //! pointed at the binary under test, so no compile runs.
 
-mod common;
+use crate::common;
 use common::http::{MockServer, Reply};
 use common::*;
 use sha2::{Digest, Sha256};

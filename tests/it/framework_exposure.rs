@@ -2,7 +2,7 @@
 //! config per framework, reported as `client-exposed-env` at the config line; and the same in a
 //! pre-commit scan, where only the added lines count.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// (rule_id, path, line, severity) of every `client-exposed-env` finding of a working-tree scan.

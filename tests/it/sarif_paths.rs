@@ -3,7 +3,7 @@
 //! relative to the repository root, and JSON keeps `path` relative to the scan root with a
 //! `repo_path` beside it.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::Path;
