@@ -93,5 +93,16 @@ pub fn annotate_blob(
         origin,
         key_in_file,
     ));
-    findings.extend(framework::exposures(path, data, origin));
+    // A line whose key is already reported (re-labelled as client-exposed-env when it is in a
+    // public variable) is one finding, not two.
+    let key_lines: Vec<usize> = findings
+        .iter()
+        .filter(|f| f.secret.is_some())
+        .map(|f| f.line)
+        .collect();
+    findings.extend(
+        framework::exposures(path, data, origin)
+            .into_iter()
+            .filter(|f| !key_lines.contains(&f.line)),
+    );
 }
