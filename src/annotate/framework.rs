@@ -159,8 +159,15 @@ fn is_code(path: &str) -> bool {
         && !crate::model::path_class::is_client_bundle(path)
 }
 
-/// Framework-config exposures in one blob.
-pub fn exposures(path: &str, data: &[u8], origin: &Origin) -> Vec<Finding> {
+/// Framework-config exposures in one blob. `sdk_client_reported`: a browser SDK client in this
+/// blob is already reported (`browser-sdk-client`); the public variables the code reads are then
+/// the key that client gets, the same exposure, and are not reported again.
+pub fn exposures(
+    path: &str,
+    data: &[u8],
+    origin: &Origin,
+    sdk_client_reported: bool,
+) -> Vec<Finding> {
     if !is_code(path) {
         return Vec::new();
     }
@@ -184,7 +191,9 @@ pub fn exposures(path: &str, data: &[u8], origin: &Origin) -> Vec<Finding> {
     if memchr::memmem::find(data, b"$env/").is_some() {
         sveltekit(data, &mut hits);
     }
-    public_reads(data, &mut hits);
+    if !sdk_client_reported {
+        public_reads(data, &mut hits);
+    }
 
     hits.sort_by_key(|h| (h.offset, h.name.clone()));
     hits.dedup_by(|a, b| a.offset == b.offset && a.name == b.name);
@@ -654,7 +663,7 @@ mod tests {
     use super::*;
 
     fn names(path: &str, src: &str) -> Vec<(String, Severity, usize)> {
-        exposures(path, src.as_bytes(), &Origin::WorkingTree)
+        exposures(path, src.as_bytes(), &Origin::WorkingTree, false)
             .into_iter()
             .map(|f| {
                 let v = f.notes[0].trim_start_matches("variable: ").to_string();

@@ -86,13 +86,9 @@ pub fn annotate_blob(
     let key_in_file = findings
         .iter()
         .any(|f| f.secret.is_some() && f.severity >= Severity::High);
-    findings.extend(exposure::browser_sdk_clients(
-        class,
-        path,
-        data,
-        origin,
-        key_in_file,
-    ));
+    let sdk_clients = exposure::browser_sdk_clients(class, path, data, origin, key_in_file);
+    let sdk_client_reported = !sdk_clients.is_empty();
+    findings.extend(sdk_clients);
     // A line whose key is already reported (re-labelled as client-exposed-env when it is in a
     // public variable) is one finding, not two.
     let key_lines: Vec<usize> = findings
@@ -101,7 +97,7 @@ pub fn annotate_blob(
         .map(|f| f.line)
         .collect();
     findings.extend(
-        framework::exposures(path, data, origin)
+        framework::exposures(path, data, origin, sdk_client_reported)
             .into_iter()
             .filter(|f| !key_lines.contains(&f.line)),
     );

@@ -206,6 +206,10 @@ fn vite_tree_with_source_map() {
         tags.contains("client-bundle") && tags.contains("source-map"),
         "{tags}"
     );
+    // The code that reads the public variable is where the rename happens: reported too.
+    let read = at(&r, "client-exposed-env", "src/openai.ts");
+    assert_eq!(read["line"], 1);
+    assert!(msg(&read).contains("VITE_OPENAI_KEY"), "{read}");
     // The .env file itself: not ignored anywhere, with a key in it.
     let ni = at(&r, "dotenv-not-ignored", ".env");
     assert_eq!(ni["severity"], "high");
@@ -219,7 +223,7 @@ fn vite_tree_with_source_map() {
         .to_string();
     assert!(
         last.starts_with(
-            "3 secrets, 3 exposed to browsers, 1 .env file not ignored, 1 .gitignore rule missing;"
+            "3 secrets, 4 exposed to browsers, 1 .env file not ignored, 1 .gitignore rule missing;"
         ),
         "{last}"
     );
