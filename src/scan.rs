@@ -166,7 +166,8 @@ impl<'a> Scanner<'a> {
             .bytes
             .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
         let hints = ScanHints {
-            generic: !context::file_class::is_hash_list(&blob.path),
+            generic: !context::file_class::is_hash_list(&blob.path)
+                && !context::file_class::is_translation(&blob.path),
             decode_base64: true,
         };
         let matches = self.engine.scan(blob.data, hints);

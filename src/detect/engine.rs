@@ -246,11 +246,21 @@ impl Engine {
                 let Some(m) = caps.get_match() else { break };
                 let next = match caps.get_group(c.secret) {
                     Some(s) if s.end > s.start => {
-                        let name = c
-                            .name
-                            .and_then(|n| caps.get_group(n))
+                        let name_span = c.name.and_then(|n| caps.get_group(n));
+                        let name = name_span
                             .map(|n| String::from_utf8_lossy(&hay[n.range()]).into_owned());
-                        if let Some(secret) = self.accept(r, &hay[s.range()], name.as_deref()) {
+                        let shape = name_span.map(|n| filters::GenericMatch {
+                            between: &hay[n.end.min(s.start)..s.start],
+                            before_name: n.start.checked_sub(1).map(|i| hay[i]),
+                            after_value: &hay[s.end..(s.end + 64).min(hay.len())],
+                        });
+                        let bad_shape = self.rules[r].generic
+                            && shape.is_some_and(|m| filters::is_unlikely_generic_shape(&m));
+                        if bad_shape {
+                            // Not an assignment (`List<Token> x`, `f(token, x)`): skip it.
+                        } else if let Some(secret) =
+                            self.accept(r, &hay[s.range()], name.as_deref())
+                        {
                             found.push(Match {
                                 rule: r,
                                 span: s.range(),
