@@ -250,6 +250,7 @@ impl Engine {
                         let name = name_span
                             .map(|n| String::from_utf8_lossy(&hay[n.range()]).into_owned());
                         let shape = name_span.map(|n| filters::GenericMatch {
+                            name: &hay[n.range()],
                             between: &hay[n.end.min(s.start)..s.start],
                             before_name: n.start.checked_sub(1).map(|i| hay[i]),
                             after_value: &hay[s.end..(s.end + 64).min(hay.len())],

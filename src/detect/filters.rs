@@ -138,6 +138,7 @@ const REFERENCE_FRAGMENTS: &[&str] = &[
 /// and the bytes right after the value.
 #[derive(Debug, Clone, Copy)]
 pub struct GenericMatch<'a> {
+    pub name: &'a [u8],
     pub between: &'a [u8],
     pub before_name: Option<u8>,
     pub after_value: &'a [u8],
@@ -158,10 +159,29 @@ pub fn is_unlikely_generic_shape(m: &GenericMatch) -> bool {
             m.before_name != Some(b'<') || !m.after_value.trim_ascii_start().starts_with(b"</")
         }
         // `System.setProperty("X_TOKEN", "VALUE")`, `env('X_KEY', 'VALUE')`.
-        Some(b',') => !matches!(m.between.first(), Some(b'"' | b'\'' | b'\\')),
+        // The name must be quoted and read like an environment variable, so that lists of
+        // identifiers (`['httpBasicAuth', 'httpBearerToken']`) are not pairs.
+        Some(b',') => {
+            !matches!(m.between.first(), Some(b'"' | b'\'' | b'\\'))
+                || !m
+                    .name
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        }
         _ => false,
     }
 }
+
+const SECRET_STEMS: &[&str] = &[
+    "apikey",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "credential",
+    "accesskey",
+    "privatekey",
+];
 
 /// Names for which a hex value is the secret itself, not a hash of something.
 fn is_strong_name(name: &str) -> bool {
@@ -213,6 +233,10 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
     {
         return true;
     }
+    // Comparisons (`==t.type`) and numbers in any notation (`3.135e-05`).
+    if value.starts_with('=') || value.parse::<f64>().is_ok() {
+        return true;
+    }
     // A JWT without its signature (`header.payload`) authenticates nothing.
     if value.starts_with("eyJ") && value.bytes().filter(|&c| c == b'.').count() == 1 {
         return true;
@@ -228,7 +252,8 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
         || lower.ends_with(".txt")
         || lower.contains("://")
         || lower.starts_with("./")
-        || lower.starts_with('/')
+        // `/run/secrets/x`, `/etc/app.key`; one leading `/` alone starts 1 in 64 base64 keys.
+        || (lower.starts_with('/') && (lower[1..].contains('/') || lower.contains('.')))
     {
         return true;
     }
@@ -249,6 +274,13 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
             "public",
             "csrf",
             "xsrf",
+            "redacted",
+            "placeholder",
+            "dummy",
+            "fake",
+            "mock",
+            "sample",
+            "example",
         ];
         if not_secret.iter().any(|h| n.contains(h)) {
             return true;
@@ -283,6 +315,25 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
     }
     if is_code_reference(value) || is_constant_name(value) || is_wordy(value) {
         return true;
+    }
+    // A vendor-style prefix before words: `sk-123abc`, `gsk_abcxyz`, `lm-studio`, `ghp_token`.
+    if let Some(pos) = value.find(['-', '_']) {
+        let (prefix, rest) = (&value[..pos], &value[pos + 1..]);
+        if (2..=4).contains(&prefix.len())
+            && prefix.bytes().all(|c| c.is_ascii_lowercase())
+            && is_wordy(rest)
+        {
+            return true;
+        }
+    }
+    // An identifier that names a secret (`qdrantApiKey`, `promptInputTokens`, `gh_token`) is
+    // a variable, not its value: random keys do not spell these words.
+    let identifier = b[0].is_ascii_alphabetic() || b[0] == b'_';
+    if identifier && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+        let nv = normalize(value);
+        if SECRET_STEMS.iter().any(|w| nv.contains(w)) {
+            return true;
+        }
     }
     let class = CharClass::of(b);
     if class == CharClass::Hex && !strong {
@@ -404,6 +455,18 @@ fn names_no_secret(name: &str) -> bool {
         "version",
         "ref",
         "arn",
+        "audience",
+        "scope",
+        "region",
+        "issuer",
+        "domain",
+        "realm",
+        "user",
+        "username",
+        "email",
+        "provider",
+        "method",
+        "mode",
     ];
     SUFFIXES.iter().any(|s| {
         n.len() > s.len()
@@ -428,22 +491,42 @@ fn names_no_secret(name: &str) -> bool {
 /// changes) are not.
 fn is_code_reference(value: &str) -> bool {
     let b = value.as_bytes();
-    if !b.iter().any(|c| matches!(c, b'.' | b'#' | b':' | b'>')) {
+    if !(b.contains(&b'.') || b.contains(&b'#') || value.contains("::")) {
         return false;
     }
-    let segments: Vec<&str> = value
-        .split(['.', ':', '>'])
-        .map(|seg| seg.trim_end_matches('-'))
-        .collect();
-    segments.len() >= 2
-        && segments.iter().all(|seg| {
+    let mut identifiers = 0;
+    let all = value
+        .split(['.', ':', '>', '-', '+', '*', '/'])
+        .filter(|seg| !seg.is_empty())
+        .all(|seg| {
+            if seg.bytes().all(|c| c.is_ascii_digit()) {
+                return true;
+            }
             let core = seg.trim_start_matches(['#', '$', '_', '?', '!']);
             let core = core.trim_end_matches(['_', '!', '?']);
-            !core.is_empty()
+            let ok = !core.is_empty()
                 && core.as_bytes()[0].is_ascii_alphabetic()
                 && core.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-                && (core.len() <= 3 || is_wordy(core))
-        })
+                && core.bytes().filter(u8::is_ascii_digit).count() <= 2
+                && (core.len() <= 8 || mostly_words(core));
+            identifiers += usize::from(ok);
+            ok
+        });
+    all && identifiers >= 2
+}
+
+/// At least half of the letters sit in words: `shutdownCts`, `mcfg_Auth`.
+fn mostly_words(s: &str) -> bool {
+    let (mut letters, mut in_words) = (0, 0);
+    for t in tokens(s) {
+        if t.as_bytes()[0].is_ascii_alphabetic() {
+            letters += t.len();
+            if is_word(t) {
+                in_words += t.len();
+            }
+        }
+    }
+    in_words > 0 && in_words * 2 >= letters
 }
 
 /// One piece of a value split at separators, case changes and letter/digit boundaries.
@@ -478,10 +561,18 @@ fn tokens(value: &str) -> Vec<&str> {
     out
 }
 
+/// Vowel-less abbreviations that identifiers are made of (`httpBearerToken`, `llmCfg`).
+const CODE_ABBREVIATIONS: &[&str] = &[
+    "http", "https", "html", "xml", "sql", "jwt", "ssh", "tcp", "udp", "dns", "url", "src", "cmd",
+    "pkg", "msg", "ctx", "cfg", "mgr", "btn", "tmp", "rpc", "grpc", "llm", "gpt", "mcp", "pdf",
+    "csv", "svg", "png", "tls", "ssl", "css", "npm", "std", "str", "ptr", "idx", "dst", "pwd",
+    "xhr", "crm", "cdn", "ctl", "lst", "nlp", "mgmt", "sms", "smtp", "wss", "prv",
+];
+
 const SHORT_WORDS: &[&str] = &[
     "my", "to", "of", "in", "on", "is", "it", "at", "by", "or", "an", "as", "be", "do", "go", "no",
     "up", "we", "id", "db", "ok", "js", "io", "ai", "ui", "os", "st", "nd", "rd", "th", "de", "la",
-    "le", "el", "en", "et",
+    "le", "el", "en", "et", "us",
 ];
 
 /// A run of letters that reads as a word of some language (or an acronym): vowels where words
@@ -497,6 +588,9 @@ fn is_word(token: &str) -> bool {
     }
     if b.len() < 3 || !b.iter().all(u8::is_ascii_alphabetic) {
         return false;
+    }
+    if CODE_ABBREVIATIONS.contains(&token.to_ascii_lowercase().as_str()) {
+        return true;
     }
     // camelCase splitting leaves `Word`, `word` or `WORD`; anything else is mixed-case noise.
     let upper_tail = b[1..].iter().filter(|c| c.is_ascii_uppercase()).count();
@@ -514,7 +608,7 @@ fn is_word(token: &str) -> bool {
         )
     };
     let vowels = b.iter().filter(|&&c| is_vowel(c)).count();
-    if vowels == 0 || vowels * 5 < b.len() || vowels * 5 > b.len() * 4 {
+    if vowels == 0 || vowels * 6 < b.len() || vowels * 5 > b.len() * 4 {
         return false;
     }
     let (mut cons, mut max_cons, mut vow, mut max_vow) = (0, 0, 0, 0);
@@ -555,7 +649,7 @@ pub fn is_wordy(value: &str) -> bool {
         }
     }
     // A lone short piece is allowed: `v2`, `getV2Token`, `x_api_token`.
-    in_words > 0 && short <= 1 && (letters - in_words) * 6 <= letters
+    in_words > 0 && short <= 1 && (letters - in_words) * 5 <= letters
 }
 
 /// `TLS13_CHACHA20_POLY1305_SHA256`: a SCREAMING_SNAKE constant name, not a value.
