@@ -200,111 +200,111 @@ fn published_negative_examples_are_not_secrets() {
     assert_no_findings("published negatives", "txt", &refs);
 }
 
-/// One positive example per assignment syntax: `(file, text with KEY, key)`. Keys are generated
+/// One positive example per assignment syntax: `(file, text with @K@ for the key, key)`. Keys are generated
 /// at test time.
 fn syntaxes() -> Vec<(&'static str, String, String)> {
     let k = |seed: &str| fake("{alnum:20}{digits:2}{alnum:10}", seed);
     let mut out = Vec::new();
     let mut add = |file: &'static str, text: &str, key: String| {
-        out.push((file, text.replace("KEY", &key), key));
+        out.push((file, text.replace("@K@", &key), key));
     };
-    add("main.go", "var apiToken string = \"KEY\"\n", k("go-var"));
+    add("main.go", "var apiToken string = \"@K@\"\n", k("go-var"));
     add(
         "main2.go",
-        "func f() {\n\tapiSecret := \"KEY\"\n}\n",
+        "func f() {\n\tapiSecret := \"@K@\"\n}\n",
         k("go-short"),
     );
     add(
         "cfg.ts",
-        "const stripeSecret: string = \"KEY\";\n",
+        "const stripeSecret: string = \"@K@\";\n",
         k("ts-annot"),
     );
-    add("cfg.py", "api_key: str = 'KEY'\n", k("py-annot"));
+    add("cfg.py", "api_key: str = '@K@'\n", k("py-annot"));
     add(
         "cfg.rs",
-        "const SERVICE_TOKEN: &str = \"KEY\";\n",
+        "const SERVICE_TOKEN: &str = \"@K@\";\n",
         k("rs-annot"),
     );
     add(
         "config.xml",
-        "<config>\n  <apiKey>\n    KEY\n  </apiKey>\n</config>\n",
+        "<config>\n  <apiKey>\n    @K@\n  </apiKey>\n</config>\n",
         k("xml-next-line"),
     );
-    add("app.xml", "<password>KEY</password>\n", k("xml-inline"));
+    add("app.xml", "<password>@K@</password>\n", k("xml-inline"));
     add(
         "db.php",
-        "<?php\n$db_password .= \"KEY\";\n",
+        "<?php\n$db_password .= \"@K@\";\n",
         k("php-append"),
     );
     add(
         "Main.java",
-        "System.setProperty(\"PAYMENTS_TOKEN\", \"KEY\");\n",
+        "System.setProperty(\"PAYMENTS_TOKEN\", \"@K@\");\n",
         k("set-property"),
     );
-    add("Makefile", "API_TOKEN ?= KEY\n", k("make-cond"));
-    add("GNUmakefile", "API_TOKEN ::= KEY\n", k("make-simple"));
-    add("rules.mk", "API_TOKEN :::= KEY\n", k("make-posix"));
+    add("Makefile", "API_TOKEN ?= @K@\n", k("make-cond"));
+    add("GNUmakefile", "API_TOKEN ::= @K@\n", k("make-simple"));
+    add("rules.mk", "API_TOKEN :::= @K@\n", k("make-posix"));
     add(
         "app/build.gradle",
-        "buildConfigField \"String\", \"MAPS_API_KEY\", \"\\\"KEY\\\"\"\n",
+        "buildConfigField \"String\", \"MAPS_API_KEY\", \"\\\"@K@\\\"\"\n",
         k("gradle"),
     );
     add(
         "config/mail.php",
-        "'key' => env('MAILER_API_KEY', 'KEY'),\n",
+        "'key' => env('MAILER_API_KEY', '@K@'),\n",
         k("laravel-env"),
     );
     add(
         "settings.py",
-        "token = os.getenv(\"SERVICE_TOKEN\", \"KEY\")\n",
+        "token = os.getenv(\"SERVICE_TOKEN\", \"@K@\")\n",
         k("getenv-default"),
     );
-    add("app.ini", "db_password          = KEY\n", k("spaces"));
-    add("creds.yaml", "credentials: KEY\n", k("credentials"));
-    add("creds2.yaml", "creds: KEY\n", k("creds"));
-    add("auth.toml", "auth = \"KEY\"\n", k("auth"));
-    add("pk.yaml", "private-key: KEY\n", k("private-key"));
+    add("app.ini", "db_password          = @K@\n", k("spaces"));
+    add("creds.yaml", "credentials: @K@\n", k("credentials"));
+    add("creds2.yaml", "creds: @K@\n", k("creds"));
+    add("auth.toml", "auth = \"@K@\"\n", k("auth"));
+    add("pk.yaml", "private-key: @K@\n", k("private-key"));
     add(
         "client.json",
-        "{\"client_secret\": \"KEY\"}\n",
+        "{\"client_secret\": \"@K@\"}\n",
         k("client-secret"),
     );
     add(
         "todo.py",
-        "todo_secret_do_not_commit = \"KEY\"\n",
+        "todo_secret_do_not_commit = \"@K@\"\n",
         k("do-not-commit"),
     );
     // A hex value is the secret itself for these names, not a hash.
     add(
-        "hex1.env",
-        "CREDENTIALS=KEY\n",
+        "hex1.cfg",
+        "CREDENTIALS=@K@\n",
         fake("{hex:40}", "hex-credentials"),
     );
-    add("hex2.env", "AUTH=KEY\n", fake("{hex:32}", "hex-auth"));
+    add("hex2.cfg", "AUTH=@K@\n", fake("{hex:32}", "hex-auth"));
     add(
-        "hex3.env",
-        "CLIENT_SECRET=KEY\n",
+        "hex3.cfg",
+        "CLIENT_SECRET=@K@\n",
         fake("{hex:64}", "hex-client-secret"),
     );
     add(
-        "hex4.env",
-        "PRIVATE_KEY=KEY\n",
+        "hex4.cfg",
+        "PRIVATE_KEY=@K@\n",
         fake("{hex:64}", "hex-private-key"),
     );
     // Real passwords: a word with random pieces, a short random one.
     add(
-        "pw1.env",
-        "DB_PASSWORD=KEY\n",
+        "pw1.cfg",
+        "DB_PASSWORD=@K@\n",
         fake("{upper:1}{lower:1}{digits:1}-summer-{digits:4}", "pw-words"),
     );
     add(
-        "pw2.env",
-        "ADMIN_PASSWORD=KEY\n",
+        "pw2.cfg",
+        "ADMIN_PASSWORD=@K@\n",
         fake("{alnum:16}", "pw-random16"),
     );
     add(
         "pw3.yml",
-        "password: \"KEY\"\n",
+        "password: \"@K@\"\n",
         fake("{alnum:10}", "pw-random10"),
     );
     out

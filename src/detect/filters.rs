@@ -623,7 +623,11 @@ fn is_word(token: &str) -> bool {
         max_cons = max_cons.max(cons);
         max_vow = max_vow.max(vow);
     }
-    max_cons <= 5 && max_vow <= 3 && !has_run(&b.to_ascii_lowercase(), 3, |x, y| x == y)
+    let lower = b.to_ascii_lowercase();
+    // In the languages of code and its comments a `q` is followed by `u` (random letters are
+    // not: `Eaqxil`), and no letter repeats three times.
+    let q_without_u = lower.windows(2).any(|w| w[0] == b'q' && w[1] != b'u');
+    max_cons <= 5 && max_vow <= 3 && !q_without_u && !has_run(&lower, 3, |x, y| x == y)
 }
 
 /// Identifiers and prose: a value whose letters all sit in words (`runPromptTokenCalculation`,
