@@ -234,7 +234,9 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
         return true;
     }
     // Comparisons (`==t.type`) and numbers in any notation (`3.135e-05`).
-    if value.starts_with('=') || value.parse::<f64>().is_ok() {
+    // Hex keys are never prose and may look like `1234e5678` (a float to Rust's parser).
+    let hex = CharClass::of(value.as_bytes()) == CharClass::Hex;
+    if value.starts_with('=') || (!hex && value.parse::<f64>().is_ok()) {
         return true;
     }
     // A JWT without its signature (`header.payload`) authenticates nothing.
@@ -313,7 +315,7 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
             return true;
         }
     }
-    if is_code_reference(value) || is_constant_name(value) || is_wordy(value) {
+    if !hex && (is_code_reference(value) || is_constant_name(value) || is_wordy(value)) {
         return true;
     }
     // A vendor-style prefix before words: `sk-123abc`, `gsk_abcxyz`, `lm-studio`, `ghp_token`.
@@ -344,7 +346,11 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
             return true;
         }
     }
-    crate::detect::entropy::shannon(b) < class.min_entropy(b.len())
+    // One case and digits (36 symbols) collide more than mixed case (62): a lower bar.
+    let single_case =
+        !(b.iter().any(u8::is_ascii_uppercase) && b.iter().any(u8::is_ascii_lowercase));
+    let min = class.min_entropy(b.len()) - if single_case { 0.15 } else { 0.0 };
+    crate::detect::entropy::shannon(b) < min
 }
 
 /// The character class of a generic value, for its entropy threshold.
@@ -561,6 +567,20 @@ fn tokens(value: &str) -> Vec<&str> {
     out
 }
 
+/// Consonant pairs common in the words of English and the European languages of locale files.
+const COMMON_PAIRS: &[[u8; 2]] = &[
+    *b"bb", *b"bl", *b"br", *b"bs", *b"ch", *b"ck", *b"cl", *b"cr", *b"cs", *b"ct", *b"cc", *b"dd",
+    *b"dg", *b"dr", *b"ds", *b"dw", *b"ff", *b"fl", *b"fr", *b"ft", *b"gg", *b"gh", *b"gl", *b"gn",
+    *b"gr", *b"hn", *b"hm", *b"ht", *b"kk", *b"kl", *b"kn", *b"kr", *b"ks", *b"lc", *b"ld", *b"lf",
+    *b"lg", *b"lk", *b"ll", *b"lm", *b"ln", *b"lp", *b"ls", *b"lt", *b"lv", *b"mb", *b"ml", *b"mm",
+    *b"mn", *b"mp", *b"ms", *b"nc", *b"nd", *b"nf", *b"ng", *b"nk", *b"nl", *b"nm", *b"nn", *b"ns",
+    *b"nt", *b"nv", *b"nz", *b"pd", *b"pf", *b"ph", *b"pl", *b"pp", *b"pr", *b"ps", *b"pt", *b"rb",
+    *b"rc", *b"rd", *b"rf", *b"rg", *b"rk", *b"rl", *b"rm", *b"rn", *b"rp", *b"rr", *b"rs", *b"rt",
+    *b"rv", *b"rw", *b"rz", *b"sc", *b"sf", *b"sh", *b"sk", *b"sl", *b"sm", *b"sn", *b"sp", *b"sq",
+    *b"ss", *b"st", *b"sw", *b"sz", *b"tc", *b"th", *b"tl", *b"tr", *b"ts", *b"tt", *b"tw", *b"tz",
+    *b"vr", *b"wh", *b"wl", *b"wn", *b"wr", *b"ws", *b"xc", *b"xp", *b"xt", *b"zz",
+];
+
 /// Vowel-less abbreviations that identifiers are made of (`httpBearerToken`, `llmCfg`).
 const CODE_ABBREVIATIONS: &[&str] = &[
     "http", "https", "html", "xml", "sql", "jwt", "ssh", "tcp", "udp", "dns", "url", "src", "cmd",
@@ -627,7 +647,23 @@ fn is_word(token: &str) -> bool {
     // In the languages of code and its comments a `q` is followed by `u` (random letters are
     // not: `Eaqxil`), and no letter repeats three times.
     let q_without_u = lower.windows(2).any(|w| w[0] == b'q' && w[1] != b'u');
-    max_cons <= 5 && max_vow <= 3 && !q_without_u && !has_run(&lower, 3, |x, y| x == y)
+    // Consonant pairs that words are made of (`pr`, `ng`, `st`, `th`, ...); random letters
+    // produce others (`vf`, `hx`, `kg`) several times a token. A word may hold one such pair
+    // (`length`'s `gt`, `adgangstoken`'s `dg`), long compounds one per six letters.
+    let awkward = lower
+        .windows(2)
+        .filter(|w| !is_vowel(w[0]) && !is_vowel(w[1]) && !COMMON_PAIRS.contains(&[w[0], w[1]]))
+        .count();
+    let allowed = if b.len() <= 4 {
+        0
+    } else {
+        (b.len() / 6).max(1)
+    };
+    max_cons <= 5
+        && max_vow <= 3
+        && awkward <= allowed
+        && !q_without_u
+        && !has_run(&lower, 3, |x, y| x == y)
 }
 
 /// Identifiers and prose: a value whose letters all sit in words (`runPromptTokenCalculation`,
