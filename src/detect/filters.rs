@@ -43,6 +43,12 @@ const PLACEHOLDER_FRAGMENTS: &[&str] = &[
     "fakekey",
     "_here",
     "-here",
+    "abc123",
+    "123abc",
+    "abcxyz",
+    "xyz123",
+    "-abc",
+    "_abc",
 ];
 
 /// True when a secret is obviously a placeholder, a template or a made-up value.
@@ -311,7 +317,9 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
         // A value that repeats its own name: `accessTokenExpiresAt: 'accessTokenExpiresAt'`,
         // `anthropic_api_key: anthropicAPIKey`.
         let (nn, nv) = (normalize(&n), normalize(value));
-        if !nv.is_empty() && (nn == nv || (nv.len() >= 6 && nn.contains(&nv))) {
+        let repeats =
+            nn == nv || (nv.len() >= 6 && nn.contains(&nv)) || (nn.len() >= 6 && nv.contains(&nn));
+        if !nv.is_empty() && repeats {
             return true;
         }
     }
@@ -586,7 +594,7 @@ const CODE_ABBREVIATIONS: &[&str] = &[
     "http", "https", "html", "xml", "sql", "jwt", "ssh", "tcp", "udp", "dns", "url", "src", "cmd",
     "pkg", "msg", "ctx", "cfg", "mgr", "btn", "tmp", "rpc", "grpc", "llm", "gpt", "mcp", "pdf",
     "csv", "svg", "png", "tls", "ssl", "css", "npm", "std", "str", "ptr", "idx", "dst", "pwd",
-    "xhr", "crm", "cdn", "ctl", "lst", "nlp", "mgmt", "sms", "smtp", "wss", "prv",
+    "abc", "xyz", "xhr", "crm", "cdn", "ctl", "lst", "nlp", "mgmt", "sms", "smtp", "wss", "prv",
 ];
 
 const SHORT_WORDS: &[&str] = &[
