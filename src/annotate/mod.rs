@@ -19,6 +19,8 @@ pub struct PathClass {
     pub tags: Vec<Tag>,
     /// A lockfile or checksum list: generic rules only produce noise there.
     pub hash_list: bool,
+    /// A locale or translation file: its words are prose, never a generic secret.
+    pub translation: bool,
     pub notebook: bool,
     pub source_map: bool,
     /// Ships to browsers (build output, bundles).
@@ -35,6 +37,7 @@ impl PathClass {
         PathClass {
             tags: file_class::tags_for_path(path),
             hash_list: file_class::is_hash_list(path),
+            translation: file_class::is_translation(path),
             notebook: file_class::is_notebook(path),
             source_map: file_class::is_source_map(path),
             client_bundle: file_class::is_client_bundle(path),

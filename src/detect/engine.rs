@@ -272,13 +272,29 @@ impl Engine {
                             g.and_then(|n| caps.get_group(n))
                                 .map(|n| String::from_utf8_lossy(&hay[n.range()]).into_owned())
                         };
+                        let name_span = c.name.and_then(|n| caps.get_group(n));
                         let name = group(c.name);
+                        let shape = name_span.map(|n| filters::GenericMatch {
+                            name: &hay[n.range()],
+                            between: &hay[n.end.min(s.start)..s.start],
+                            before_name: n.start.checked_sub(1).map(|i| hay[i]),
+                            after_value: &hay[s.end..(s.end + 64).min(hay.len())],
+                        });
+                        let bad_shape = self.rules[r].generic
+                            && shape.is_some_and(|m| filters::is_unlikely_generic_shape(&m));
                         let context = MatchContext {
                             name: name.as_deref(),
                             user: group(c.user),
                             host: group(c.host),
                         };
-                        if let Some((secret, verdict)) = self.accept(r, &hay[s.range()], &context) {
+                        // A generic match that is not an assignment (`List<Token> x`,
+                        // `f(token, x)`) is skipped.
+                        let accepted = if bad_shape {
+                            None
+                        } else {
+                            self.accept(r, &hay[s.range()], &context)
+                        };
+                        if let Some((secret, verdict)) = accepted {
                             found.push(Match {
                                 rule: r,
                                 span: s.range(),

@@ -151,6 +151,48 @@ pub fn is_hash_list(path: &str) -> bool {
             .any(|e| name.ends_with(e))
 }
 
+/// Locale and translation files: their values are prose in many languages (`Zugriffstoken`,
+/// `Administrator-Kontopasswort`) under keys that name secrets (`settings.apiToken`). The generic
+/// rule skips them; rules for distinctive key formats still run.
+pub fn is_translation(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = file_name(&lower);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    // gettext, XLIFF, Flutter ARB, Fluent, Qt, iOS/macOS strings, .NET resources.
+    if matches!(
+        ext,
+        "po" | "pot"
+            | "mo"
+            | "xliff"
+            | "xlf"
+            | "arb"
+            | "ftl"
+            | "ts"
+            | "strings"
+            | "stringsdict"
+            | "resx"
+    ) && (ext != "ts" || lower.split('/').any(|c| c == "translations" || c == "i18n"))
+    {
+        return true;
+    }
+    let dirs: Vec<&str> = lower.split(['/', '!']).collect();
+    let parent_dirs = &dirs[..dirs.len().saturating_sub(1)];
+    let in_locale_dir = parent_dirs.iter().any(|c| {
+        matches!(
+            *c,
+            "locales" | "locale" | "i18n" | "l10n" | "lang" | "langs" | "translations" | "_locales"
+        )
+    });
+    // `messages/de.json`, `messages/en-US.json` (next-intl and friends).
+    let messages_json = parent_dirs.last() == Some(&"messages") && ext == "json";
+    // Android `res/values-de/strings.xml`, Java `messages_de.properties`.
+    let android =
+        parent_dirs.last().is_some_and(|d| d.starts_with("values-")) && name == "strings.xml";
+    let java =
+        ext == "properties" && (name.starts_with("messages_") || name.starts_with("messages."));
+    in_locale_dir || messages_json || android || java
+}
+
 /// Every tag the path alone implies.
 pub fn tags_for_path(path: &str) -> Vec<Tag> {
     let mut tags = Vec::new();
@@ -229,6 +271,35 @@ mod tests {
             "node_modules",
         ] {
             assert!(!is_dependency(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn translations() {
+        for p in [
+            "frontend/src/locales/de/common.js",
+            "src/lib/i18n/locales/nl-NL/translation.json",
+            "po/de.po",
+            "messages/de.json",
+            "app/src/main/res/values-da/strings.xml",
+            "src/main/resources/messages_fr.properties",
+            "config/locales/ja.yml",
+            "resources/lang/en/passwords.php",
+            "app/translations/app_de.ts",
+            "ios/App/de.lproj/Localizable.strings",
+        ] {
+            assert!(is_translation(p), "{p}");
+        }
+        for p in [
+            "src/locale.ts",
+            "src/i18n.ts",
+            "src/messages.json",
+            "src/lib/messages/handler.ts",
+            "app/src/main/res/values/config.xml",
+            "src/main/resources/application.properties",
+            "src/config.ts",
+        ] {
+            assert!(!is_translation(p), "{p}");
         }
     }
 

@@ -63,7 +63,7 @@ impl<'a> Scanner<'a> {
     fn findings_of(&self, blob: &Blob<'_>, origin: &Origin) -> Vec<Finding> {
         let class = PathClass::of(blob.path);
         let hints = ScanHints {
-            generic: !class.hash_list,
+            generic: !class.hash_list && !class.translation,
             decode_base64: true,
         };
         let matches = self.engine.scan(blob.data, hints);

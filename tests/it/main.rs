@@ -12,6 +12,7 @@ mod baseline;
 mod baseline_discovery;
 mod config;
 mod connection_strings;
+mod decoys;
 mod dependencies;
 mod doctor;
 mod doctor_errors;
