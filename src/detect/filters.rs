@@ -57,7 +57,13 @@ pub fn is_placeholder(secret: &str) -> bool {
         return is_placeholder_pem(rest);
     }
     let lower = secret.to_ascii_lowercase();
-    if PLACEHOLDER_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+    // In a hex value or a UUID, `-abc` is as likely as any other three hex digits after a dash
+    // (one UUID in a thousand has it): only a placeholder elsewhere (`sk-abc…`).
+    let hexish = lower.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-');
+    if PLACEHOLDER_FRAGMENTS
+        .iter()
+        .any(|f| lower.contains(f) && !(hexish && (*f == "-abc" || *f == "_abc")))
+    {
         return true;
     }
     let b = lower.as_bytes();
@@ -350,15 +356,11 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
     if !hex && (is_code_reference(value) || is_constant_name(value) || is_wordy(value)) {
         return true;
     }
-    // A vendor-style prefix before words: `sk-123abc`, `gsk_abcxyz`, `lm-studio`, `ghp_token`.
-    if let Some(pos) = value.find(['-', '_']) {
-        let (prefix, rest) = (&value[..pos], &value[pos + 1..]);
-        if (2..=4).contains(&prefix.len())
-            && prefix.bytes().all(|c| c.is_ascii_lowercase())
-            && is_wordy(rest)
-        {
-            return true;
-        }
+    // A vendor-style prefix before words or a placeholder: `sk-123abc`, `gsk_abcxyz`,
+    // `lm-studio`, `ghp_token`, `sk-lf-xxx`, `bb_live_xxx`, `lsv2_pt_test`, `pscale_tkn_`.
+    let (segments, rest) = strip_vendor_prefix(value);
+    if segments > 0 && (rest.len() < 6 || is_wordy(rest)) {
+        return true;
     }
     // An identifier that names a secret (`qdrantApiKey`, `promptInputTokens`, `gh_token`) is
     // a variable, not its value: random keys do not spell these words.
@@ -383,6 +385,30 @@ pub fn is_unlikely_generic_value(value: &str, name: Option<&str>) -> bool {
         !(b.iter().any(u8::is_ascii_uppercase) && b.iter().any(u8::is_ascii_lowercase));
     let min = class.min_entropy(b.len()) - if single_case { 0.15 } else { 0.0 };
     crate::detect::entropy::shannon(b) < min
+}
+
+/// Strips up to three short lowercase segments ending in `-` or `_` from the front of `value`
+/// (`sk-lf-`, `bb_live_`, `pscale_tkn_`): how many, and what is left.
+fn strip_vendor_prefix(value: &str) -> (usize, &str) {
+    let mut rest = value;
+    let mut segments = 0;
+    while segments < 3 {
+        let Some(pos) = rest.find(['-', '_']) else {
+            break;
+        };
+        let head = &rest.as_bytes()[..pos];
+        let vendorish = (1..=8).contains(&pos)
+            && head[0].is_ascii_lowercase()
+            && head
+                .iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if !vendorish {
+            break;
+        }
+        rest = &rest[pos + 1..];
+        segments += 1;
+    }
+    (segments, rest)
 }
 
 /// The character class of a generic value, for its entropy threshold.
