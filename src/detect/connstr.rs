@@ -202,11 +202,15 @@ pub fn is_placeholder_password(user: Option<&str>, password: &str) -> bool {
     if DEFAULT_PASSWORDS.contains(&lower.as_str()) {
         return true;
     }
-    // `postgres:postgres`, `guest:guest`, `app:app123`.
+    // `postgres:postgres`, `guest:guest`, `app:app123`, `dbuser:dbuserpass`, `app:app_pw`.
     if let Some(u) = user {
         let u = u.to_ascii_lowercase();
-        if !u.is_empty() && (lower == u || lower.starts_with(&u) && lower.len() <= u.len() + 3) {
-            return true;
+        if let Some(rest) = lower.strip_prefix(u.as_str()).filter(|_| !u.is_empty()) {
+            let rest = rest.trim_start_matches(['_', '-', '.']);
+            let suffix = ["pass", "passwd", "password", "pw", "pwd", "secret"];
+            if rest.len() <= 3 || suffix.contains(&rest) {
+                return true;
+            }
         }
     }
     // Placeholder words anywhere in the password: `your_db_password`, `replace-me`, `<pw>`.
@@ -308,6 +312,8 @@ mod tests {
     fn passwords() {
         for (u, p) in [
             (Some("user"), "password"),
+            (Some("dbuser"), "dbuserpass"),
+            (Some("app"), "app_pw"),
             (Some("postgres"), "postgres"),
             (Some("guest"), "guest"),
             (Some("app"), "app123"),
