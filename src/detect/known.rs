@@ -17,6 +17,13 @@ struct Known {
 
 const KNOWN: &[Known] = &[
     Known {
+        what:
+            "the Google Cloud SDK's published OAuth client secret (gcloud's installed-app client)",
+        anchor: "d-FL95Q19q",
+        len: 24,
+        sha256: "f0386f9be1fe905fb2f97a8daff11a9baa9988ceca7c2ecae4aec8db182db1b4",
+    },
+    Known {
         what: "the Azurite storage emulator's account key (devstoreaccount1)",
         anchor: "Eby8vdM02x",
         len: 88,
