@@ -22,17 +22,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The format version written in the file.
-pub const VERSION: u64 = 1;
+/// Format 2: fingerprints keyed with the fingerprint key ([`crate::fp_key`]); format 1 held
+/// unkeyed hashes, which let anyone test guesses of a low-entropy secret offline.
+pub const VERSION: u64 = 2;
 
 /// A loaded baseline: the fingerprints it holds.
 #[derive(Debug, Default, Clone)]
 pub struct Baseline {
     fingerprints: BTreeSet<String>,
+    /// The id of the fingerprint key it was made with (`None`: not recorded).
+    key_id: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct File {
     keyhound_baseline: u64,
+    #[serde(default)]
+    key_id: Option<String>,
     findings: Vec<Entry>,
 }
 
@@ -61,6 +67,11 @@ impl Baseline {
                 e.line()
             )
         })?;
+        if file.keyhound_baseline == 1 {
+            return Err(format!(
+                "{name}: baseline format 1 holds unkeyed fingerprints, which let anyone test guesses of a secret offline; recreate it with `keyhound baseline create`"
+            ));
+        }
         if file.keyhound_baseline != VERSION {
             return Err(format!(
                 "{name}: baseline format {} is not supported (this keyhound reads format {VERSION})",
@@ -69,11 +80,24 @@ impl Baseline {
         }
         Ok(Baseline {
             fingerprints: file.findings.into_iter().map(|e| e.fingerprint).collect(),
+            key_id: file.key_id,
+        })
+    }
+
+    /// Why none of this baseline's entries can match: it was made with another fingerprint key
+    /// (another clone or machine, or CI without `KEYHOUND_FINGERPRINT_KEY`).
+    pub fn key_mismatch(&self) -> Option<String> {
+        let id = self.key_id.as_deref()?;
+        (id != crate::fp_key::key_id() && !self.is_empty()).then(|| {
+            format!(
+                "the baseline was made with another fingerprint key (id {id}), so none of its entries can match; set {} to the key it was made with (see docs/hardening.md)",
+                crate::fp_key::ENV
+            )
         })
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::safe_io::read_regular_text(path, crate::safe_io::BASELINE_FILE)?;
         Baseline::parse(&path.display().to_string(), &text)
     }
 }
@@ -95,7 +119,10 @@ pub fn render(findings: &[Finding]) -> String {
             .entry((f.path.clone(), f.rule_id.clone(), fp))
             .or_insert(line);
     }
-    let mut out = format!("{{\n  \"keyhound_baseline\": {VERSION},\n  \"findings\": [");
+    let mut out = format!(
+        "{{\n  \"keyhound_baseline\": {VERSION},\n  \"key_id\": \"{}\",\n  \"findings\": [",
+        crate::fp_key::key_id()
+    );
     let n = entries.len();
     for (i, line) in entries.values().enumerate() {
         out.push_str("\n    ");
@@ -111,7 +138,7 @@ pub fn render(findings: &[Finding]) -> String {
 /// Writes the baseline for `findings` to `path`; returns how many entries it holds.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, String> {
     let text = render(findings);
-    std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::safe_io::write_atomic(path, None, |w| w.write_all(text.as_bytes()))?;
     Ok(Baseline::parse("", &text).map(|b| b.len()).unwrap_or(0))
 }
 
@@ -137,14 +164,17 @@ mod tests {
         let text = render(&fs);
         assert!(!text.contains(s1) && !text.contains(s2));
         assert!(text.find("a.txt").unwrap() < text.find("z.txt").unwrap());
-        assert_eq!(text.lines().count(), 7, "{text}");
+        assert_eq!(text.lines().count(), 8, "{text}");
         let b = Baseline::parse("b.json", &text).unwrap();
         assert_eq!(b.len(), 2);
         assert!(b.contains(&finding("a.txt", s2)));
         assert!(!b.contains(&finding("a.txt", s1)));
         assert_eq!(
             render(&[]),
-            "{\n  \"keyhound_baseline\": 1,\n  \"findings\": []\n}\n"
+            format!(
+                "{{\n  \"keyhound_baseline\": 2,\n  \"key_id\": \"{}\",\n  \"findings\": []\n}}\n",
+                crate::fp_key::key_id()
+            )
         );
         assert!(Baseline::parse("b.json", &render(&[])).unwrap().is_empty());
     }

@@ -166,10 +166,30 @@ pub struct ScanArgs {
     #[arg(long, help_heading = "Verification")]
     pub only_live: bool,
 
+    /// Check at most N distinct keys live; the rest are reported unchecked, and the output
+    /// says the limit was reached.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        help_heading = "Verification"
+    )]
+    pub verify_limit: usize,
+
     // --- suppression and policy ---
     /// Configuration file (default: .keyhound.toml at the scan root, if any).
     #[arg(long, value_name = "FILE", help_heading = "Suppression")]
     pub config: Option<PathBuf>,
+
+    /// Do not read the scanned repository's .keyhound.toml (built-in rules, or --config only):
+    /// for CI, where the config is part of the change under review.
+    #[arg(long, help_heading = "Suppression")]
+    pub no_repo_config: bool,
+
+    /// Allow user rules without keywords, which run their regex over every byte of every file
+    /// (a pathological regex then sets the scan's speed).
+    #[arg(long, help_heading = "Suppression")]
+    pub allow_keywordless_rules: bool,
 
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE", help_heading = "Suppression")]

@@ -18,12 +18,16 @@ impl Warnings {
         }
     }
 
-    /// Prints `keyhound: warning: {what}: {why}` as one line (newlines in the parts are
-    /// flattened) and counts it.
+    /// Prints `keyhound: warning: {what}: {why}` as one line and counts it. The parts often
+    /// hold what a scanned repository controls (paths, ref names): any key in them is redacted
+    /// and control characters are escaped ([`crate::report::escape::line`]).
     pub fn warn(&self, what: &str, why: impl std::fmt::Display) {
         self.count.fetch_add(1, Ordering::Relaxed);
         if !self.quiet {
-            let line = format!("keyhound: warning: {what}: {why}").replace(['\n', '\r'], " ");
+            let line = format!(
+                "keyhound: warning: {}",
+                crate::report::escape::line(&crate::scrub::text(&format!("{what}: {why}")))
+            );
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }
@@ -31,7 +35,10 @@ impl Warnings {
     /// A note that is not a problem (e.g. "shallow clone"), never counted for `--strict`.
     pub fn note(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            let line = format!("keyhound: note: {msg}").replace(['\n', '\r'], " ");
+            let line = format!(
+                "keyhound: note: {}",
+                crate::report::escape::line(&crate::scrub::text(&msg.to_string()))
+            );
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }

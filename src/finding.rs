@@ -8,11 +8,22 @@ use std::fmt;
 /// A secret's full text. Never printed by `Debug`; reporters show [`Secret::redacted`] unless
 /// the user asked for `--no-redact`.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(String);
+pub struct Secret(String, bool);
 
 impl Secret {
     pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
+        Secret(s.into(), false)
+    }
+
+    /// A secret whose redacted form shows none of its characters: a generic `name = value`
+    /// match or a password, which may be low-entropy enough that a few shown characters narrow
+    /// an offline guess.
+    pub fn opaque(s: impl Into<String>) -> Secret {
+        Secret(s.into(), true)
+    }
+
+    pub fn is_opaque(&self) -> bool {
+        self.1
     }
 
     /// The full secret. Call sites are the verifiers, `--no-redact` output and hashing.
@@ -28,6 +39,9 @@ impl Secret {
     /// `sk-proj-Ab…9xQ`: the known prefix (`prefix_len` bytes), two more characters, and the last
     /// three when the secret is long enough for that to give nothing useful away.
     pub fn redacted(&self, prefix_len: usize) -> String {
+        if self.1 {
+            return OPAQUE.to_string();
+        }
         redact(&self.0, prefix_len)
     }
 }
@@ -37,6 +51,9 @@ impl fmt::Debug for Secret {
         write!(f, "Secret({})", redact(&self.0, 0))
     }
 }
+
+/// The redacted form of an opaque secret ([`Secret::opaque`]).
+pub const OPAQUE: &str = "…";
 
 /// See [`Secret::redacted`].
 pub fn redact(secret: &str, prefix_len: usize) -> String {
@@ -60,6 +77,19 @@ pub fn redact(secret: &str, prefix_len: usize) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Bytes of `secret` that are one of `rule`'s keywords (its well-known prefix, `sk-proj-`).
+pub fn known_prefix_len(rule: &Rule, secret: &str) -> usize {
+    rule.keywords
+        .iter()
+        .filter(|k| {
+            secret.len() >= k.len()
+                && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+        })
+        .map(|k| k.len())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Where a finding's content came from.
@@ -211,16 +241,7 @@ impl Finding {
         column: usize,
         origin: Origin,
     ) -> Finding {
-        let prefix_len = rule
-            .keywords
-            .iter()
-            .filter(|k| {
-                secret.len() >= k.len()
-                    && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-            })
-            .map(|k| k.len())
-            .max()
-            .unwrap_or(0);
+        let prefix_len = known_prefix_len(rule, secret);
         let what = match &rule.key_type {
             Some(t) => format!("{} ({t})", rule.name),
             None => rule.name.clone(),
@@ -234,7 +255,11 @@ impl Finding {
             path: path.to_string(),
             line,
             column,
-            secret: Some(Secret::new(secret)),
+            secret: Some(if rule.generic {
+                Secret::opaque(secret)
+            } else {
+                Secret::new(secret)
+            }),
             prefix_len,
             origin,
             tags: Vec::new(),
@@ -257,18 +282,34 @@ impl Finding {
         })
     }
 
-    /// Stable identity of a finding: rule + secret hash + path. Survives line moves, rebases and
-    /// squashes; never contains the secret.
+    /// Stable identity of a finding: rule + secret + path, hashed with HMAC-SHA-256 under the
+    /// fingerprint key ([`crate::fp_key`]), which never appears in a report. Survives line moves,
+    /// rebases and squashes; never contains the secret, and without the key it cannot be used to
+    /// test guesses of a low-entropy secret offline.
     pub fn fingerprint(&self) -> String {
+        let mut msg = Vec::with_capacity(64 + self.path.len());
+        msg.extend_from_slice(b"keyhound-v2\0");
+        msg.extend_from_slice(self.rule_id.as_bytes());
+        msg.push(0);
+        if let Some(s) = &self.secret {
+            msg.extend_from_slice(s.expose().as_bytes());
+        }
+        msg.push(0);
+        msg.extend_from_slice(self.path.as_bytes());
+        hex(&crate::fp_key::hmac(&msg)[..16])
+    }
+
+    /// An identity for code-scanning alerts (SARIF `partialFingerprints`) that depends on no
+    /// secret and no key, so it is the same on every CI runner: rule + path + which of that
+    /// rule's findings in that path this is (`ordinal`, in report order).
+    pub fn location_fingerprint(&self, ordinal: usize) -> String {
         let mut h = Sha256::new();
-        h.update(b"keyhound-v1\0");
+        h.update(b"keyhound-location-v1\0");
         h.update(self.rule_id.as_bytes());
         h.update(b"\0");
-        if let Some(s) = &self.secret {
-            h.update(s.expose().as_bytes());
-        }
-        h.update(b"\0");
         h.update(self.path.as_bytes());
+        h.update(b"\0");
+        h.update(ordinal.to_string().as_bytes());
         hex(&h.finalize()[..16])
     }
 

@@ -8,6 +8,7 @@ use keyhound::cli::{
 };
 use keyhound::detect::Engine;
 use keyhound::diag::Warnings;
+use keyhound::report::escape::text as esc;
 use keyhound::report::{self, ReportContext};
 use keyhound::rules;
 use keyhound::scan::{self, ScanOptions};
@@ -32,7 +33,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("keyhound: error: {e}");
+            eprintln!(
+                "keyhound: error: {}",
+                keyhound::report::escape::line(&keyhound::scrub::text(&e))
+            );
             ExitCode::from(2)
         }
     }
@@ -45,13 +49,56 @@ fn scan_and_suppress(
     size_given: bool,
     use_baseline: bool,
     warnings: &Warnings,
-) -> Result<scan::ScanResult, String> {
-    let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
+) -> Result<(scan::ScanResult, Vec<String>), String> {
+    if let Some(note) = keyhound::fp_key::init(&args.paths[0]) {
+        warnings.note(note);
+    }
+    let cfg = if args.no_repo_config && args.config.is_none() {
+        config::Config::builtin()
+    } else {
+        config::load(args.config.as_deref(), &args.paths[0], warnings)?
+    };
+    // What the config changes about detection is shown, never silent: the scanned repository
+    // may have written it (a pull request that disables the rule its key would trip).
+    let from = cfg
+        .path
+        .as_ref()
+        .map_or_else(String::new, |p| p.display().to_string());
+    let mut notices: Vec<String> = cfg.changes.iter().map(|c| format!("{from}: {c}")).collect();
+    for n in &notices {
+        warnings.note(n);
+    }
+    if !args.allow_keywordless_rules {
+        let builtin = keyhound::rules::builtin_rules();
+        if let Some(r) = cfg.rules.iter().find(|r| {
+            r.keywords.is_empty() && !builtin.iter().any(|b| b.id == r.id && b.regex == r.regex)
+        }) {
+            return Err(format!(
+                "{from}: rule '{}' has no keywords, so its regex would run over every byte of every file; give it keywords, or accept the cost with --allow-keywordless-rules",
+                r.id
+            ));
+        }
+    }
+    // Free text (warnings, commit summaries, paths) is checked with the user's rules too.
+    keyhound::scrub::set_rules(cfg.rules.clone());
+    let baseline_given = args.baseline.is_some();
     cfg.apply_defaults(args, size_given)?;
     let base = match (&args.baseline, use_baseline) {
+        // A baseline the scanned repository's config names is its input, not the user's: one
+        // that is not a regular file (a symlink to `/dev/zero`) is a warning, not a hang.
+        (Some(p), true) if !baseline_given && std::fs::metadata(p).is_ok_and(|m| !m.is_file()) => {
+            warnings.warn(
+                &keyhound::report::escape::text(&p.display().to_string()),
+                "[scan] baseline is not a regular file; not read",
+            );
+            None
+        }
         (Some(p), true) => Some(baseline::Baseline::load(p)?),
         _ => None,
     };
+    if let Some(why) = base.as_ref().and_then(|b| b.key_mismatch()) {
+        warnings.warn("--baseline", why);
+    }
     let engine = Engine::new(cfg.rules.clone())?;
     let opts = ScanOptions {
         paths: args.paths.clone(),
@@ -62,12 +109,16 @@ fn scan_and_suppress(
         archives: !args.no_archives,
         inline_allow: !args.no_inline_allow,
         env_history: Vec::new(),
+        per_path: cfg.allowlist.paths.is_some() || base.is_some(),
     };
     let mut result = if args.staged {
         keyhound::source::staged::run(&engine, &opts, warnings)?
     } else {
         scan::git::run(&engine, &opts, &git_options(args), warnings)?
     };
+    // Before suppression and fingerprints: a path named after a key is reported (and
+    // fingerprinted, and baselined) by its redacted name.
+    keyhound::scrub::findings(&mut result.findings);
     let (kept, hidden) = suppress::apply(
         std::mem::take(&mut result.findings),
         &cfg.allowlist,
@@ -75,25 +126,36 @@ fn scan_and_suppress(
     );
     result.findings = kept;
     if let Some(note) = hidden.note() {
-        warnings.note(note);
+        warnings.note(&note);
+        notices.push(note);
     }
-    Ok(result)
+    Ok((result, notices))
 }
 
 fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
     let warnings = Warnings::new(args.quiet);
     // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
     let verify_client = verify_client(&args, &warnings)?;
-    let mut result = scan_and_suppress(&mut args, size_given, true, &warnings)?;
+    let (mut result, mut notices) = scan_and_suppress(&mut args, size_given, true, &warnings)?;
     // After suppression: allowlisted or baselined keys are never sent to a provider.
     if let Some(client) = &verify_client {
-        verify::verify_findings(&mut result.findings, client, &warnings);
+        let summary = verify::schedule::verify_findings_limited(
+            &mut result.findings,
+            client,
+            &warnings,
+            args.verify_limit,
+        );
+        if let Some(n) = summary.unchecked_note(args.verify_limit) {
+            notices.push(n);
+        }
         if args.only_live {
             result
                 .findings
                 .retain(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()));
         }
     }
+    // A provider's reply may echo a key (percent-encoded, or another finding's).
+    keyhound::scrub::findings(&mut result.findings);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: args.no_redact,
@@ -103,6 +165,7 @@ fn run_scan(mut args: ScanArgs, size_given: bool) -> Result<u8, String> {
         elapsed: result.elapsed,
         commits: result.commits,
         blobs: result.blobs,
+        notices,
     };
     write_report(args.output.as_deref(), |out| match args.format {
         report::Format::Sarif => {
@@ -142,26 +205,30 @@ fn run_baseline_create(a: BaselineCreateArgs) -> Result<u8, String> {
         unreachable!("parsed a scan command")
     };
     let warnings = Warnings::new(false);
-    let result = scan_and_suppress(&mut args, false, false, &warnings)?;
+    let (result, _) = scan_and_suppress(&mut args, false, false, &warnings)?;
     let n = baseline::write(&a.output, &result.findings)?;
     eprintln!(
         "keyhound: wrote {n} finding{} to {}; use it with `keyhound scan --baseline {}`",
         if n == 1 { "" } else { "s" },
-        a.output.display(),
-        a.output.display()
+        esc(&a.output.display().to_string()),
+        keyhound::report::escape::shell(&a.output.display().to_string())
     );
     Ok(0)
 }
 
 fn run_install_hook(a: InstallHookArgs) -> Result<u8, String> {
     match hook::install(&a.path, a.force)? {
-        hook::Installed::New(p) => eprintln!("keyhound: installed {}", p.display()),
-        hook::Installed::Updated(p) => eprintln!("keyhound: updated {}", p.display()),
+        hook::Installed::New(p) => {
+            eprintln!("keyhound: installed {}", esc(&p.display().to_string()))
+        }
+        hook::Installed::Updated(p) => {
+            eprintln!("keyhound: updated {}", esc(&p.display().to_string()))
+        }
         hook::Installed::Replaced(p, b) => {
             eprintln!(
                 "keyhound: installed {} (the previous hook is saved as {})",
-                p.display(),
-                b.display()
+                esc(&p.display().to_string()),
+                esc(&b.display().to_string())
             )
         }
     }
@@ -211,13 +278,8 @@ fn write_report(
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     match path {
-        Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            render(&mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("{}: {e}", p.display()))
-        }
+        // Never through a symlink the scanned repository committed under the report's name.
+        Some(p) => keyhound::safe_io::write_atomic(p, None, render),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 pub mod git;
 
+/// Findings reported per file (per blob, per archive member); past it, one warning.
+pub const MAX_FINDINGS_PER_FILE: usize = 1000;
+
 /// Everything a scan needs to know, resolved from the command line and config.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -29,6 +32,10 @@ pub struct ScanOptions {
     /// Per path in `paths`: env files git history added (`dotenv-tracked`), as the history walk
     /// found them (`scan::git`); empty when history is not scanned.
     pub env_history: Vec<Vec<context::dotenv_history::Added>>,
+    /// Scan a history blob again at each other path it appears at: on when suppression depends
+    /// on the path (an `[allowlist] paths` glob, a baseline), so a blob allowed at one path is
+    /// still reported at another.
+    pub per_path: bool,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +49,7 @@ impl Default for ScanOptions {
             archives: true,
             inline_allow: true,
             env_history: Vec::new(),
+            per_path: false,
         }
     }
 }
@@ -82,6 +90,9 @@ pub struct Scanner<'a> {
     pub opts: &'a ScanOptions,
     pub stats: Stats,
     findings: Mutex<Vec<Finding>>,
+    /// Paths whose findings were capped: warned about once (1,000 versions of a file in
+    /// history are one warning).
+    capped: Mutex<std::collections::HashSet<String>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -92,6 +103,7 @@ impl<'a> Scanner<'a> {
             opts,
             stats: Stats::default(),
             findings: Mutex::new(Vec::new()),
+            capped: Mutex::new(Default::default()),
         }
     }
 
@@ -158,7 +170,7 @@ impl<'a> Scanner<'a> {
                 return;
             }
         }
-        if source::is_binary(blob.data) {
+        if source::is_binary(&blob.path, blob.data) {
             return;
         }
         self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -169,7 +181,21 @@ impl<'a> Scanner<'a> {
             generic: !context::file_class::is_hash_list(&blob.path),
             decode_base64: true,
         };
-        let matches = self.engine.scan(blob.data, hints);
+        // A file of a million key-shaped strings is capped: its first findings are reported
+        // (and a warning says so), the rest would only cost memory and a report nobody reads.
+        let mut matches =
+            self.engine
+                .scan_limited(blob.data, hints, MAX_FINDINGS_PER_FILE.saturating_mul(4));
+        if matches.len() > MAX_FINDINGS_PER_FILE {
+            matches.sort_by_key(|m| m.span.start);
+            matches.truncate(MAX_FINDINGS_PER_FILE);
+            if self.capped.lock().unwrap().insert(blob.path.clone()) {
+                self.warnings.warn(
+                &blob.path,
+                    format!("more than {MAX_FINDINGS_PER_FILE} findings; only the first {MAX_FINDINGS_PER_FILE} are reported"),
+                );
+            }
+        }
         if matches.is_empty() {
             let mut out = Vec::new();
             context::annotate_blob(
@@ -250,7 +276,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, warnings: &Warnings) -> Result<S
     let multi = opts.paths.len() > 1;
     let mut env_files: Vec<(String, Vec<PathBuf>)> = Vec::new();
     for root in &opts.paths {
-        let tracked = crate::source::tracked_files(root);
+        let tracked = crate::source::tracked_files(root, Some(warnings));
         let prefix = if multi {
             format!("{}/", root.display().to_string().trim_end_matches('/'))
         } else {

@@ -37,7 +37,7 @@ pub fn attribute(
     }
     present.extend(
         hits.iter()
-            .filter(|h| head.contains(&oid_key(h.blob)))
+            .filter(|h| h.in_head || head.contains(&oid_key(h.blob)))
             .filter_map(|h| h.finding.secret.as_ref()),
     );
     let present: HashSet<Secret> = present.into_iter().cloned().collect();
@@ -50,15 +50,16 @@ pub fn attribute(
             h.finding.secret.clone(),
             h.finding.path.clone(),
         );
+        let versions = h.versions;
         match best.get_mut(&key) {
             Some((kept, n)) => {
-                *n += 1;
+                *n += versions;
                 if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
                     *kept = h;
                 }
             }
             None => {
-                best.insert(key, (h, 1));
+                best.insert(key, (h, versions));
             }
         }
     }

@@ -68,6 +68,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         "version": env!("CARGO_PKG_VERSION"),
         "findings": findings.iter().map(|f| finding_json(f, ctx.no_redact)).collect::<Vec<_>>(),
         "summary": summary_json(findings, ctx),
+        "notices": ctx.notices,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

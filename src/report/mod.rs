@@ -1,6 +1,7 @@
 //! Reporters: every output format renders the same `Finding` list; nothing else formats output.
 
 pub mod counts;
+pub mod escape;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -33,6 +34,9 @@ pub struct ReportContext {
     /// Commits and blobs scanned in history (0 when history was not scanned).
     pub commits: u64,
     pub blobs: u64,
+    /// What changed how the scan judged (config changes to built-in rules, allowlists and
+    /// baselines that hid findings, a verification limit reached): shown in every format.
+    pub notices: Vec<String>,
 }
 
 /// Renders `findings` in `format`.

@@ -132,7 +132,7 @@ pub fn run(
         result.commits += scan.commits;
         result.blobs += scan.blobs;
         result.bytes += scan.bytes;
-        let head = git_history::head_blobs(target);
+        let head = scan.head;
         let wt_scanned = wt_paths.contains(root);
         context::history::attribute(
             target,

@@ -63,19 +63,58 @@ pub struct BlobRecord {
     pub path: Vec<u8>,
 }
 
-/// A finding in a history blob, before attribution.
+/// A finding in history blobs, before attribution: one per (rule, secret, path), merged as the
+/// blobs are scanned (1,000 versions of a file holding 2,000 keys are 2,000 hits, not 2 million).
 #[derive(Debug)]
 pub struct Hit {
     pub finding: Finding,
+    /// The blob of the oldest commit it was found in.
     pub blob: Oid,
     pub commit: Oid,
     pub order: u32,
+    /// How many distinct blobs (versions) held it.
+    pub versions: usize,
+    /// Whether one of those blobs is in HEAD's tree.
+    pub in_head: bool,
+}
+
+/// What hits are merged by.
+type HitKey = (String, Option<crate::finding::Secret>, String);
+
+/// Hits merged per (rule, secret, path) as they arrive.
+#[derive(Default)]
+struct Hits(std::collections::HashMap<HitKey, Hit>);
+
+impl Hits {
+    fn add(&mut self, h: Hit) {
+        let key = (
+            h.finding.rule_id.clone(),
+            h.finding.secret.clone(),
+            h.finding.path.clone(),
+        );
+        match self.0.get_mut(&key) {
+            Some(kept) => {
+                let versions = kept.versions + h.versions;
+                let in_head = kept.in_head || h.in_head;
+                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
+                    *kept = h;
+                }
+                kept.versions = versions;
+                kept.in_head = in_head;
+            }
+            None => {
+                self.0.insert(key, h);
+            }
+        }
+    }
 }
 
 /// What a history scan found and measured.
 #[derive(Debug, Default)]
 pub struct HistoryScan {
     pub hits: Vec<Hit>,
+    /// Blob ids of HEAD's tree under the scan root.
+    pub head: OidSet,
     /// Env files (`.env`, `*.env`, ...) any walked commit held, repository-relative, with the
     /// oldest such commit: the walk reads every tree anyway, so the `dotenv-tracked` check gets
     /// them here instead of walking the history a second time.
@@ -121,7 +160,8 @@ pub fn scan(
     let problems = Problems::new(warnings);
     let blobs = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
-    let hits: Mutex<Vec<Hit>> = Mutex::new(Vec::new());
+    let head = head_blobs(target);
+    let hits: Mutex<Hits> = Mutex::new(Hits::default());
     // Records travel in batches: one message (and at most one wake-up of a sleeping thread) per
     // BATCH blobs instead of per blob. On hugo, per-blob messages cost ~130,000 futex
     // wait/wake pairs, as the walker blocked on the full channel after every send.
@@ -136,6 +176,7 @@ pub fn scan(
         let walker = s.spawn(|| {
             let repo = Repository::open(git_dir).map_err(|e| e.message().to_string())?;
             let mut walk = TreeWalk::new(&repo, prefix, &problems);
+            walk.per_path = scanner.opts.per_path;
             let mut batch = Vec::with_capacity(BATCH);
             walk.run(&commits, &pb, &mut |rec| {
                 batch.push(rec);
@@ -158,7 +199,15 @@ pub fn scan(
                     let n = blobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
                     pb.set_message(format!("{} blobs", n + batch.len() as u64));
                     for rec in batch {
-                        scan_record(repo, rec, scanner, display_prefix, &problems, &bytes, &hits);
+                        scan_record(
+                            repo,
+                            rec,
+                            scanner,
+                            display_prefix,
+                            (&problems, &head),
+                            &bytes,
+                            &hits,
+                        );
                     }
                 },
             );
@@ -201,7 +250,8 @@ pub fn scan(
         })
         .collect();
     Ok(HistoryScan {
-        hits: hits.into_inner().unwrap(),
+        hits: hits.into_inner().unwrap().0.into_values().collect(),
+        head,
         env_files,
         commits: commits.len() as u64,
         blobs: blobs.load(Ordering::Relaxed),
@@ -219,9 +269,9 @@ fn scan_record(
     rec: BlobRecord,
     scanner: &Scanner<'_>,
     display_prefix: &str,
-    problems: &Problems<'_>,
+    (problems, head): (&Problems<'_>, &OidSet),
     bytes: &AtomicU64,
-    hits: &Mutex<Vec<Hit>>,
+    hits: &Mutex<Hits>,
 ) {
     let Ok(odb) = repo.odb() else { return };
     let max = scanner.opts.max_file_size;
@@ -259,13 +309,16 @@ fn scan_record(
     if found.is_empty() {
         return;
     }
+    let in_head = head.contains(&oid_key(rec.blob));
     let mut hits = hits.lock().unwrap();
     for finding in found {
-        hits.push(Hit {
+        hits.add(Hit {
             finding,
             blob: rec.blob,
             commit: rec.commit,
             order: rec.order,
+            versions: 1,
+            in_head,
         });
     }
 }
@@ -367,7 +420,24 @@ fn all_tips(repo: &Repository, warnings: &Warnings) -> Vec<Oid> {
                 }
             }
         }
-        Err(e) => warnings.warn("git history", format!("cannot list refs: {}", e.message())),
+        // libgit2 gives up on all refs for one bad `packed-refs` line: read the files, skipping
+        // (and naming) only what is bad.
+        Err(_) => {
+            for (name, oid) in super::ref_files::ref_targets(repo, warnings) {
+                match repo.find_object(oid, None) {
+                    // A tag of a tree or blob is rare, and not history.
+                    Ok(obj) => {
+                        if let Ok(c) = obj.peel_to_commit() {
+                            add(c.id(), &mut tips);
+                        }
+                    }
+                    Err(e) => warnings.warn(
+                        &name,
+                        format!("points to a missing object: {}", e.message()),
+                    ),
+                }
+            }
+        }
     }
     // `refs/stash` is the newest stash; the older ones live in its reflog.
     for oid in stash_log(repo) {
@@ -489,6 +559,8 @@ struct TreeWalk<'a> {
     /// Env file paths met (below the scan root) with the first commit that held each.
     env_files: Vec<(Vec<u8>, Oid)>,
     env_seen: HashSet<Vec<u8>>,
+    /// Remember trees and blobs per path (see [`TreeWalk::seen_key`]).
+    per_path: bool,
 }
 
 const MODE_TREE: i32 = 0o040000;
@@ -506,6 +578,7 @@ impl<'a> TreeWalk<'a> {
             submodules: HashSet::new(),
             env_files: Vec::new(),
             env_seen: HashSet::new(),
+            per_path: false,
         }
     }
 
@@ -560,17 +633,26 @@ impl<'a> TreeWalk<'a> {
         (e.filemode() == MODE_TREE).then(|| e.id())
     }
 
-    fn tree(
-        &mut self,
-        oid: Oid,
-        outside: &[Oid],
-        path: &mut Vec<u8>,
-        commit: Oid,
-        order: u32,
-        emit: &mut dyn FnMut(BlobRecord),
-    ) {
-        if !self.seen_trees.insert(oid_key(oid)) || outside.contains(&oid) {
-            return;
+    /// The key a tree or blob is remembered by: its id, and with `per_path` its path too (so the
+    /// same blob at another path is scanned there as well, where path-based suppression may
+    /// decide otherwise).
+    fn seen_key(&self, oid: Oid, path: &[u8]) -> u128 {
+        let k = oid_key(oid);
+        if !self.per_path {
+            return k;
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        path.hash(&mut h);
+        k ^ ((h.finish() as u128) << 64)
+    }
+
+    /// Opens a tree to walk unless it was walked already (at this path, with `per_path`) or a
+    /// parent outside the walk holds it.
+    fn open(&mut self, oid: Oid, outside: &[Oid], path: &[u8]) -> Option<Frame<'a>> {
+        let key = self.seen_key(oid, path);
+        if !self.seen_trees.insert(key) || outside.contains(&oid) {
+            return None;
         }
         let tree = match self.repo.find_tree(oid) {
             Ok(t) => t,
@@ -581,31 +663,65 @@ impl<'a> TreeWalk<'a> {
                     display_path(path)
                 };
                 self.problems.missing(&format!("tree {oid} ({at})"), &e);
-                return;
+                return None;
             }
         };
-        let outside_trees: Vec<Tree<'_>> = outside
+        let outside = outside
             .iter()
             .filter_map(|o| self.repo.find_tree(*o).ok())
             .collect();
-        let base = path.len();
-        for entry in tree.iter() {
-            let name = entry.name_bytes();
-            path.truncate(base);
-            if base > 0 {
+        Some(Frame {
+            tree,
+            outside,
+            next: 0,
+            base: path.len(),
+        })
+    }
+
+    /// Walks the tree `root` and everything below it with an explicit stack: a tree thousands
+    /// of levels deep (a hostile repository) costs memory, not the thread's stack.
+    fn tree(
+        &mut self,
+        root: Oid,
+        outside: &[Oid],
+        path: &mut Vec<u8>,
+        commit: Oid,
+        order: u32,
+        emit: &mut dyn FnMut(BlobRecord),
+    ) {
+        let start = path.len();
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        if let Some(f) = self.open(root, outside, path) {
+            stack.push(f);
+        }
+        while let Some(top) = stack.last_mut() {
+            path.truncate(top.base);
+            if top.base > 0 {
                 path.push(b'/');
             }
-            path.extend_from_slice(name);
-            let id = entry.id();
-            match entry.filemode() {
+            let name_at = path.len();
+            // The entry is read into locals and dropped here: it borrows the frame's tree.
+            let Some((id, mode)) = top.tree.get(top.next).map(|e| {
+                path.extend_from_slice(e.name_bytes());
+                (e.id(), e.filemode())
+            }) else {
+                stack.pop();
+                continue;
+            };
+            top.next += 1;
+            let name = &path[name_at..];
+            match mode {
                 MODE_TREE => {
-                    let sub: Vec<Oid> = outside_trees
+                    let sub: Vec<Oid> = top
+                        .outside
                         .iter()
                         .filter_map(|t| t.get_name_bytes(name))
                         .filter(|e| e.filemode() == MODE_TREE)
                         .map(|e| e.id())
                         .collect();
-                    self.tree(id, &sub, path, commit, order, emit);
+                    if let Some(f) = self.open(id, &sub, path.as_slice()) {
+                        stack.push(f);
+                    }
                 }
                 MODE_GITLINK => {
                     self.submodules.insert(path.clone());
@@ -613,20 +729,19 @@ impl<'a> TreeWalk<'a> {
                 // A symlink's blob is its target path, not content.
                 MODE_LINK => {}
                 _ => {
-                    if may_be_dotenv(name)
+                    let in_outside = top
+                        .outside
+                        .iter()
+                        .any(|t| t.get_name_bytes(name).is_some_and(|e| e.id() == id));
+                    if may_be_dotenv(&path[name_at..])
                         && is_dotenv(&String::from_utf8_lossy(path))
                         && !self.env_seen.contains(path.as_slice())
                     {
                         self.env_seen.insert(path.clone());
                         self.env_files.push((path.clone(), commit));
                     }
-                    if !self.seen_blobs.insert(oid_key(id)) {
-                        continue;
-                    }
-                    if outside_trees
-                        .iter()
-                        .any(|t| t.get_name_bytes(name).is_some_and(|e| e.id() == id))
-                    {
+                    let key = self.seen_key(id, path);
+                    if !self.seen_blobs.insert(key) || in_outside {
                         continue;
                     }
                     emit(BlobRecord {
@@ -638,8 +753,18 @@ impl<'a> TreeWalk<'a> {
                 }
             }
         }
-        path.truncate(base);
+        path.truncate(start);
     }
+}
+
+/// A tree being walked: its entries from `next` on are still to visit.
+struct Frame<'a> {
+    tree: Tree<'a>,
+    /// The same directory in parents outside the walk.
+    outside: Vec<Tree<'a>>,
+    next: usize,
+    /// Length of the path of this tree.
+    base: usize,
 }
 
 /// Blob ids in HEAD's tree under the scan root (empty without HEAD).
@@ -661,12 +786,24 @@ pub fn head_blobs(target: &GitTarget) -> OidSet {
             None => return out,
         }
     };
-    let _ = root.walk(git2::TreeWalkMode::PreOrder, |_, e| {
-        if e.kind() == Some(ObjectType::Blob) {
-            out.insert(oid_key(e.id()));
+    // An explicit stack, not libgit2's recursive walk: a tree can be thousands of levels deep.
+    let mut seen = OidSet::default();
+    let mut stack = vec![root];
+    while let Some(tree) = stack.pop() {
+        for e in tree.iter() {
+            match e.kind() {
+                Some(ObjectType::Blob) => {
+                    out.insert(oid_key(e.id()));
+                }
+                Some(ObjectType::Tree) if seen.insert(oid_key(e.id())) => {
+                    if let Ok(t) = repo.find_tree(e.id()) {
+                        stack.push(t);
+                    }
+                }
+                _ => {}
+            }
         }
-        git2::TreeWalkResult::Ok
-    });
+    }
     out
 }
 

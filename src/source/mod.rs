@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod git_history;
 pub mod git_repo;
+pub mod ref_files;
 pub mod staged;
 pub mod walk;
 
@@ -19,17 +20,132 @@ pub struct Blob<'a> {
     pub origin: Origin,
 }
 
-/// Files whose first 8 KiB hold a NUL byte are binary.
-pub fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
+/// Whether to skip `data` as binary, judged from its first 8 KiB and not from one byte: a
+/// stray NUL must not hide a key. A text-like file (by name: source, config, env, markup) is
+/// binary only when NULs are a tenth of it or more (UTF-16, a real binary); any other file when
+/// it holds two NULs or more.
+pub fn is_binary(path: &str, data: &[u8]) -> bool {
+    let head = &data[..data.len().min(8192)];
+    let nuls = memchr::memchr_iter(0, head).count();
+    if nuls == 0 {
+        return false;
+    }
+    if is_text_like(path) {
+        nuls * 10 >= head.len()
+    } else {
+        nuls >= 2
+    }
+}
+
+/// Names of files that hold text (source, config, env files, markup, data).
+fn is_text_like(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    if name.starts_with(".env") || name.ends_with(".env") || name.starts_with("dockerfile") {
+        return true;
+    }
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    matches!(
+        ext,
+        "js" | "mjs"
+            | "cjs"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "map"
+            | "json"
+            | "ipynb"
+            | "py"
+            | "rb"
+            | "go"
+            | "rs"
+            | "java"
+            | "kt"
+            | "cs"
+            | "php"
+            | "sh"
+            | "bash"
+            | "zsh"
+            | "ps1"
+            | "c"
+            | "h"
+            | "cc"
+            | "cpp"
+            | "hpp"
+            | "swift"
+            | "scala"
+            | "txt"
+            | "md"
+            | "rst"
+            | "yml"
+            | "yaml"
+            | "toml"
+            | "ini"
+            | "cfg"
+            | "conf"
+            | "config"
+            | "properties"
+            | "xml"
+            | "html"
+            | "htm"
+            | "vue"
+            | "svelte"
+            | "css"
+            | "scss"
+            | "sql"
+            | "tf"
+            | "tfvars"
+            | "hcl"
+            | "gradle"
+            | "env"
+            | "local"
+            | "example"
+            | "sample"
+            | "pem"
+            | "key"
+            | "csv"
+            | "log"
+            | "lock"
+            | "dart"
+            | "lua"
+            | "pl"
+            | "r"
+            | "ex"
+            | "exs"
+            | "erl"
+            | "clj"
+    )
 }
 
 /// Absolute paths of the files git tracks, when `root` is inside a git work tree; `None`
 /// otherwise (or when the index cannot be read: then the ignore rules decide alone).
-pub fn tracked_files(root: &std::path::Path) -> Option<Vec<std::path::PathBuf>> {
+pub fn tracked_files(
+    root: &std::path::Path,
+    warnings: Option<&crate::diag::Warnings>,
+) -> Option<Vec<std::path::PathBuf>> {
     let repo = git2::Repository::discover(root).ok()?;
     let workdir = repo.workdir()?.canonicalize().ok()?;
-    let index = repo.index().ok()?;
+    let index = match repo.index() {
+        Ok(i) => i,
+        Err(e) => {
+            // Not silent: tracked files that an ignore rule matches are not read without it.
+            if let Some(w) = warnings {
+                w.warn(
+                    &repo.path().join("index").display().to_string(),
+                    format!(
+                        "the git index cannot be read ({}); tracked files that .gitignore matches are not scanned",
+                        e.message()
+                    ),
+                );
+            }
+            return None;
+        }
+    };
     let root_abs = root.canonicalize().ok()?;
     let strip = |p: std::path::PathBuf| -> std::path::PathBuf {
         // Report paths under `root` as the walk sees them (root as given, not canonical).

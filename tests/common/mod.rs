@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 pub fn keyhound() -> Command {
     let mut c = Command::cargo_bin("keyhound").expect("binary");
     c.env("NO_COLOR", "1").env_remove("OPENAI_API_KEY");
+    // The per-installation fingerprint key (scans outside git) lives in the build's temp dir,
+    // not in the home directory of whoever runs the tests.
+    c.env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .env_remove("KEYHOUND_FINGERPRINT_KEY");
     c
 }
 
