@@ -6,11 +6,10 @@
 //! Where it comes from, first found wins:
 //! 1. `KEYHOUND_FINGERPRINT_KEY` (any string): for CI and for teams that share a committed
 //!    baseline; keep it in the CI's secret store.
-//! 2. The scanned repository's own key, `$GIT_COMMON_DIR/keyhound/fingerprint-key` (created with
-//!    32 random bytes on first use; never committed, shared by the clone's worktrees).
-//! 3. The installation's key, `$XDG_CONFIG_HOME/keyhound/fingerprint-key` (or
-//!    `~/.config/keyhound/…`), for scans outside git.
-//! 4. A key for this run only (nothing writable): fingerprints then differ between runs, and a
+//! 2. The installation's key, `$XDG_CONFIG_HOME/keyhound/fingerprint-key` (or
+//!    `~/.config/keyhound/…`), created with 32 random bytes on first use. Not in the scanned
+//!    repository: a scanner does not write to what it scans.
+//! 3. A key for this run only (nothing writable): fingerprints then differ between runs, and a
 //!    note says so.
 
 use sha2::{Digest, Sha256};
@@ -22,31 +21,28 @@ pub const ENV: &str = "KEYHOUND_FINGERPRINT_KEY";
 
 static KEY: OnceLock<[u8; 32]> = OnceLock::new();
 
-/// Chooses the key for a scan of `root` (see the module doc); later calls keep the first key.
-/// Returns a note when the key holds for this run only.
-pub fn init(root: &Path) -> Option<String> {
+/// Chooses the key (see the module doc); later calls keep the first key. Returns a note when
+/// the key holds for this run only.
+pub fn init() -> Option<String> {
     let mut note = None;
     KEY.get_or_init(|| {
-        let (key, n) = choose(root);
+        let (key, n) = choose();
         note = n;
         key
     });
     note
 }
 
-fn choose(root: &Path) -> ([u8; 32], Option<String>) {
+fn choose() -> ([u8; 32], Option<String>) {
     if let Some(v) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
         return (derive(v.to_string_lossy().as_bytes()), None);
     }
-    let repo_dir = git2::Repository::discover(root)
-        .ok()
-        .map(|r| r.commondir().join("keyhound"));
     let user_dir = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
         .map(|d| d.join("keyhound"));
-    for dir in repo_dir.into_iter().chain(user_dir) {
+    for dir in user_dir {
         if let Some(k) = load_or_create(&dir.join("fingerprint-key")) {
             return (derive(&k), None);
         }
@@ -121,7 +117,7 @@ fn load_or_create(path: &Path) -> Option<Vec<u8>> {
 }
 
 fn key() -> &'static [u8; 32] {
-    KEY.get_or_init(|| choose(Path::new(".")).0)
+    KEY.get_or_init(|| choose().0)
 }
 
 /// HMAC-SHA-256 (RFC 2104) of `msg` under the fingerprint key.

@@ -50,7 +50,7 @@ fn scan_and_suppress(
     use_baseline: bool,
     warnings: &Warnings,
 ) -> Result<(scan::ScanResult, Vec<String>), String> {
-    if let Some(note) = keyhound::fp_key::init(&args.paths[0]) {
+    if let Some(note) = keyhound::fp_key::init() {
         warnings.note(note);
     }
     let cfg = if args.no_repo_config && args.config.is_none() {

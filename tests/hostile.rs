@@ -459,7 +459,12 @@ fn fingerprints_are_keyed_stable_and_generic_secrets_show_nothing() {
         fp(None),
         "stable across runs with the repository's key"
     );
-    assert!(dir.path().join(".git/keyhound/fingerprint-key").is_file());
+    // The installation's key (the tests point XDG_CONFIG_HOME at the build's temp dir); the
+    // scanned repository is not written to.
+    let key_path =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("keyhound/fingerprint-key");
+    assert!(key_path.is_file());
+    assert!(!dir.path().join(".git/keyhound").exists());
     let a = fp(Some("team-secret-a"));
     assert_eq!(a, fp(Some("team-secret-a")));
     let b = fp(Some("team-secret-b"));
@@ -475,8 +480,7 @@ fn fingerprints_are_keyed_stable_and_generic_secrets_show_nothing() {
     assert_eq!(generic.2, "…", "no character of a generic secret is shown");
     // The key never appears in any output.
     let all = all_outputs(dir.path(), &["--no-history"]);
-    let key_file =
-        std::fs::read_to_string(dir.path().join(".git/keyhound/fingerprint-key")).unwrap();
+    let key_file = std::fs::read_to_string(&key_path).unwrap();
     assert!(!all.contains(key_file.trim()));
     assert!(!all.contains("Kx9-s") && !all.contains("summer"), "{all}");
 }

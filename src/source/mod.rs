@@ -21,19 +21,23 @@ pub struct Blob<'a> {
 }
 
 /// Whether to skip `data` as binary, judged from its first 8 KiB and not from one byte: a
-/// stray NUL must not hide a key. A text-like file (by name: source, config, env, markup) is
-/// binary only when NULs are a tenth of it or more (UTF-16, a real binary); any other file when
-/// it holds two NULs or more.
+/// stray NUL must not hide a key. Without a NUL it is text. Otherwise, counting NULs and the
+/// other control bytes no text holds (C0 but tab, line breaks, form feed and ESC): a text-like
+/// file (by name: source, config, env, markup) is binary when they are a tenth of it or more
+/// (UTF-16, a real binary); any other file when there are two or more.
 pub fn is_binary(path: &str, data: &[u8]) -> bool {
     let head = &data[..data.len().min(8192)];
-    let nuls = memchr::memchr_iter(0, head).count();
-    if nuls == 0 {
+    if memchr::memchr(0, head).is_none() {
         return false;
     }
+    let odd = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b))
+        .count();
     if is_text_like(path) {
-        nuls * 10 >= head.len()
+        odd * 10 >= head.len()
     } else {
-        nuls >= 2
+        odd >= 2
     }
 }
 

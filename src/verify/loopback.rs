@@ -22,7 +22,7 @@ pub fn resolve(host: &str, port: u16) -> Result<IpAddr, String> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     let refuse = |what: String| {
         Err(format!(
-            "plain http:// is only allowed to a loopback address (127.0.0.1, ::1); {what}: keys must not cross a network unencrypted; use https://"
+            "plain http:// is only allowed to a loopback host (one that resolves to 127.0.0.0/8 or ::1 only); {what}: keys must not cross a network unencrypted; use https://"
         ))
     };
     if let Ok(ip) = h.parse::<IpAddr>() {
