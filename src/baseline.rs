@@ -8,7 +8,8 @@
 //!
 //! ```json
 //! {
-//!   "keyhound_baseline": 1,
+//!   "keyhound_baseline": 2,
+//!   "key_id": "9c…",
 //!   "findings": [
 //!     {"fingerprint": "3f…", "rule_id": "openai-project-key", "path": "src/app.py", "secret": "sk-proj-Ab…x9Z"}
 //!   ]
