@@ -41,7 +41,7 @@ fn action(dir: &Path, event: &str, payload: serde_json::Value, inputs: &[(&str, 
     let mut cmd = Command::new("bash");
     cmd.arg(root().join("scripts/action-scan.sh"))
         .current_dir(dir)
-        .env("KEYHOUND_BIN", assert_cmd::cargo::cargo_bin("keyhound"))
+        .env("KEYHOUND_BIN", crate::common::bin())
         .env("GITHUB_EVENT_NAME", event)
         .env("GITHUB_EVENT_PATH", &event_path)
         .env("GITHUB_OUTPUT", &outputs)

@@ -27,7 +27,7 @@ fn version() -> &'static str {
 fn archive() -> Vec<u8> {
     let script = format!(
         "#!/bin/sh\nexec '{}' \"$@\"\n",
-        assert_cmd::cargo::cargo_bin("keyhound").display()
+        crate::common::bin().display()
     );
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);
@@ -256,7 +256,7 @@ fn branch_ref_without_release_falls_back_and_says_so() {
     );
 
     // The action's next step: the `fallback-binary` input instead of a cargo build.
-    let bin = assert_cmd::cargo::cargo_bin("keyhound");
+    let bin = crate::common::bin();
     let fake_bin = dir.path().join("fakebin");
     // A cargo that fails loudly: the fallback must not compile.
     write(

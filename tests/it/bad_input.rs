@@ -471,7 +471,7 @@ fn unreadable_file() {
         let mode = if p.is_dir() { 0o755 } else { 0o644 };
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
     }
-    let bin = assert_cmd::cargo::cargo_bin("keyhound");
+    let bin = crate::common::bin();
     // The binary under target/ must be reachable by `nobody`.
     let out = std::process::Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])

@@ -6,36 +6,6 @@ use crate::common;
 use common::*;
 use std::path::Path;
 
-fn bin_dir() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("keyhound")
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// `git commit` with keyhound on PATH; returns (success, stdout + stderr).
-fn commit(dir: &Path, msg: &str) -> (bool, String) {
-    let path = format!(
-        "{}:{}",
-        bin_dir().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new("git")
-        .args(["commit", "-q", "-m", msg])
-        .current_dir(dir)
-        .env("PATH", path)
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    (out.status.success(), common::printed(&out))
-}
-
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
     let out = keyhound().current_dir(dir).args(args).output().unwrap();
     (out.status.code().unwrap_or(-1), printed(&out))
@@ -63,7 +33,7 @@ fn the_hook_uses_the_repository_baseline() {
     // Without the baseline the staged key blocks; the hook finds the baseline and lets it pass.
     let (code, out) = run(d, &["scan", "--staged", "--no-baseline"]);
     assert_eq!(code, 1, "{out}");
-    let (ok, out) = commit(d, "legacy code with its accepted key");
+    let (ok, out) = commit_with_hook(d, "legacy code with its accepted key");
     assert!(ok, "the baselined key blocked the commit:\n{out}");
     assert!(
         out.contains(".keyhound-baseline.json (found at the repository root; --no-baseline turns it off) applied: 1 finding hidden by it"),
@@ -74,7 +44,7 @@ fn the_hook_uses_the_repository_baseline() {
     let new = openai_key("baseline-hook-new");
     write(d, "src/new.py", format!("KEY = \"{new}\"\n"));
     git(d, &["add", "src/new.py"]);
-    let (ok, out) = commit(d, "a new key");
+    let (ok, out) = commit_with_hook(d, "a new key");
     assert!(!ok, "a new key got through:\n{out}");
     assert!(out.contains("src/new.py"), "{out}");
     assert!(!out.contains("src/legacy.py"), "{out}");

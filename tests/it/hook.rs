@@ -4,38 +4,6 @@ use crate::common;
 use common::*;
 use predicates::prelude::*;
 use predicates::str::contains;
-use std::path::Path;
-
-fn bin_dir() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("keyhound")
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// `git commit` with keyhound on PATH; returns (success, stdout + stderr).
-fn commit(dir: &Path, msg: &str) -> (bool, String) {
-    let path = format!(
-        "{}:{}",
-        bin_dir().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new("git")
-        .args(["commit", "-q", "-m", msg])
-        .current_dir(dir)
-        .env("PATH", path)
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    let text = common::printed(&out);
-    (out.status.success(), text)
-}
 
 #[test]
 fn installs_an_executable_hook_that_blocks_a_key() {
@@ -63,7 +31,7 @@ fn installs_an_executable_hook_that_blocks_a_key() {
 
     write(dir.path(), "README.md", "hello\n");
     git(dir.path(), &["add", "-A"]);
-    let (ok, out) = commit(dir.path(), "clean");
+    let (ok, out) = commit_with_hook(dir.path(), "clean");
     assert!(ok, "a clean commit passes: {out}");
 
     let key = openai_key("hook");
@@ -73,7 +41,7 @@ fn installs_an_executable_hook_that_blocks_a_key() {
         format!("import openai\n\nclient = openai.OpenAI(api_key=\"{key}\")\n"),
     );
     git(dir.path(), &["add", "-A"]);
-    let (ok, out) = commit(dir.path(), "add client");
+    let (ok, out) = commit_with_hook(dir.path(), "add client");
     assert!(!ok, "the commit must be blocked: {out}");
     assert!(
         out.contains("src/client.py") && out.contains("3:"),
@@ -90,7 +58,7 @@ fn installs_an_executable_hook_that_blocks_a_key() {
         format!("import openai\n\nclient = openai.OpenAI(api_key=\"{key}\")  # keyhound:allow\n"),
     );
     git(dir.path(), &["add", "-A"]);
-    let (ok, out) = commit(dir.path(), "add client");
+    let (ok, out) = commit_with_hook(dir.path(), "add client");
     assert!(ok, "{out}");
 }
 

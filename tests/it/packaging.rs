@@ -26,12 +26,12 @@ fn version() -> &'static str {
 }
 
 fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("keyhound")
+    crate::common::bin()
 }
 
 /// The target directory the binary under test lives in (target/, or CARGO_TARGET_DIR).
 fn target_dir() -> PathBuf {
-    binary()
+    assert_cmd::cargo::cargo_bin("keyhound")
         .parent()
         .and_then(Path::parent)
         .expect("target/<profile>/keyhound")

@@ -20,10 +20,7 @@ fn this_repo() -> &'static str {
 
 /// Runs `pre-commit try-repo <this repo> HOOK` in `dir`; returns (success, output).
 fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
-    let bin_dir = assert_cmd::cargo::cargo_bin("keyhound")
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let bin_dir = crate::common::bin().parent().unwrap().to_path_buf();
     let path = format!(
         "{}:{}",
         bin_dir.display(),

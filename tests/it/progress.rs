@@ -25,7 +25,7 @@ fn a_terminal_gets_progress_and_warnings_do_not_tear_it() {
         return;
     }
     let dir = tree();
-    let bin = assert_cmd::cargo::cargo_bin("keyhound");
+    let bin = crate::common::bin();
     let cmd = format!(
         "{} scan {} --no-history -j 1 --max-file-size 100K",
         bin.display(),

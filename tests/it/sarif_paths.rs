@@ -122,7 +122,7 @@ fn the_action_path_input_gives_repository_paths() {
     let out = Command::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action-scan.sh"))
         .current_dir(dir.path())
-        .env("KEYHOUND_BIN", assert_cmd::cargo::cargo_bin("keyhound"))
+        .env("KEYHOUND_BIN", crate::common::bin())
         .env("GITHUB_EVENT_NAME", "push")
         .env("GITHUB_EVENT_PATH", &event)
         .env("GITHUB_OUTPUT", gh.path().join("out"))

@@ -8,9 +8,34 @@ pub mod venv;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// The `keyhound` binary under test, copied once per test run to `target/debug/it-bin/`: the
+/// packaging tests build the wheel with maturin into the same target directory, which relinks
+/// `target/debug/keyhound` while other tests run it. The copy is renamed into place, so no test
+/// ever sees a half-written or missing binary.
+pub fn bin() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let src = assert_cmd::cargo::cargo_bin("keyhound");
+        let dir = src.parent().expect("target dir").join("it-bin");
+        std::fs::create_dir_all(&dir).unwrap();
+        let dst = dir.join(src.file_name().expect("file name"));
+        let tmp = dir.join(format!("keyhound.{}.tmp", std::process::id()));
+        // The source can be missing for a moment while maturin relinks it: retry.
+        for _ in 0..200 {
+            if std::fs::copy(&src, &tmp).is_ok() {
+                std::fs::rename(&tmp, &dst).unwrap();
+                return dst;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("cannot copy {}", src.display())
+    })
+    .clone()
+}
+
 /// The `keyhound` binary under test, with a clean environment for colour and config.
 pub fn keyhound() -> Command {
-    let mut c = Command::cargo_bin("keyhound").expect("binary");
+    let mut c = Command::new(bin());
     c.env("NO_COLOR", "1").env_remove("OPENAI_API_KEY");
     c
 }
@@ -131,4 +156,29 @@ pub fn assert_valid_sarif(log: &serde_json::Value) {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+}
+
+/// `git commit` in `dir` with the keyhound under test first on PATH (so an installed pre-commit
+/// hook runs it); returns (success, stdout + stderr).
+pub fn commit_with_hook(dir: &Path, msg: &str) -> (bool, String) {
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("git")
+        .args(["commit", "-q", "-m", msg])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    (out.status.success(), printed(&out))
 }
