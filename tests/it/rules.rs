@@ -450,7 +450,7 @@ fn docs_table_lists_every_rule() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
     let doc = std::fs::read_to_string(&path).expect("docs/rules.md");
     const BEGIN: &str =
-        "<!-- BEGIN GENERATED RULE TABLE (tests/rules.rs docs_table_lists_every_rule) -->\n";
+        "<!-- BEGIN GENERATED RULE TABLE (tests/it/rules.rs docs_table_lists_every_rule) -->\n";
     const END: &str = "<!-- END GENERATED RULE TABLE -->";
     let (head, rest) = doc
         .split_once(BEGIN)
