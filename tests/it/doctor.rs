@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::http::{MockServer, Reply};
-use common::{fake, keyhound, openai_key, write};
+use common::{assert_no_key, fake, keyhound, openai_endpoint, openai_key, write};
 use std::path::Path;
 
 /// Runs `keyhound doctor ARGS` in `dir` with exactly the OpenAI variables in `env`.
@@ -24,21 +24,6 @@ fn doctor(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     let out = c.arg("doctor").args(args).output().unwrap();
     let text = common::printed(&out);
     (out.status.code().unwrap_or(-1), text)
-}
-
-fn assert_no_key(text: &str, key: &str) {
-    assert!(!text.contains(key), "full key in output:\n{text}");
-    let body = &key[key.len() - 30..];
-    for i in 0..body.len() - 12 {
-        assert!(
-            !text.contains(&body[i..i + 12]),
-            "key fragment in output:\n{text}"
-        );
-    }
-}
-
-fn endpoint(s: &MockServer) -> String {
-    format!("openai={}", s.url())
 }
 
 #[test]
@@ -239,7 +224,7 @@ fn live_check_verdicts_in_plain_words() {
         let (got, out) = doctor(
             dir.path(),
             &[("OPENAI_API_KEY", &key)],
-            &["--verify-endpoint", &endpoint(&s)],
+            &["--verify-endpoint", &openai_endpoint(&s)],
         );
         assert_eq!(got, code, "{words}: {out}");
         assert!(out.contains(words), "expected {words:?} in:\n{out}");
@@ -263,7 +248,7 @@ fn live_check_sends_org_and_project_and_uses_the_cleaned_key() {
             ("OPENAI_ORG_ID", &org),
             ("OPENAI_PROJECT_ID", &project),
         ],
-        &["--verify-endpoint", &endpoint(&s)],
+        &["--verify-endpoint", &openai_endpoint(&s)],
     );
     assert_eq!(code, 1, "the trailing newline is still a problem: {out}");
     let reqs = s.requests();
@@ -285,7 +270,7 @@ fn offline_makes_no_call_and_bad_endpoints_are_refused() {
     let (code, _) = doctor(
         dir.path(),
         &[("OPENAI_API_KEY", &key)],
-        &["--offline", "--verify-endpoint", &endpoint(&s)],
+        &["--offline", "--verify-endpoint", &openai_endpoint(&s)],
     );
     assert_eq!(code, 0);
     assert!(s.requests().is_empty());

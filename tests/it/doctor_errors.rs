@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::http::{MockServer, Reply};
-use common::{fake, keyhound, openai_key, write};
+use common::{assert_no_key, fake, keyhound, openai_endpoint, openai_key, write};
 use std::path::Path;
 
 fn doctor(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
@@ -34,22 +34,6 @@ fn doctor(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     }
     let out = c.arg("doctor").args(args).output().unwrap();
     (out.status.code().unwrap_or(-1), common::printed(&out))
-}
-
-/// Neither the key nor any 12-character piece of its body is printed.
-fn assert_no_key(text: &str, key: &str) {
-    assert!(!text.contains(key), "full key in output:\n{text}");
-    let body = &key[key.len() - 30..];
-    for i in 0..body.len() - 12 {
-        assert!(
-            !text.contains(&body[i..i + 12]),
-            "key fragment in output:\n{text}"
-        );
-    }
-}
-
-fn endpoint(s: &MockServer) -> String {
-    format!("openai={}", s.url())
 }
 
 #[test]
@@ -137,7 +121,7 @@ fn each_401_code_gets_its_own_cause_and_fix_and_exit_1() {
                 ("OPENAI_ORG_ID", &org),
                 ("OPENAI_PROJECT_ID", &project),
             ],
-            &["--verify-endpoint", &endpoint(&s)],
+            &["--verify-endpoint", &openai_endpoint(&s)],
         );
         assert_eq!(code, 1, "{words:?}: {out}");
         for w in &words {
@@ -191,7 +175,7 @@ fn quota_region_rate_limit_and_server_errors() {
         let (code, out) = doctor(
             dir.path(),
             &[("OPENAI_API_KEY", &key)],
-            &["--verify-endpoint", &endpoint(&s)],
+            &["--verify-endpoint", &openai_endpoint(&s)],
         );
         assert_eq!(code, want, "{words}: {out}");
         assert!(out.contains(words), "expected {words:?} in:\n{out}");
@@ -221,7 +205,12 @@ fn model_access_is_checked_with_the_same_headers() {
     let (code, out) = doctor(
         dir.path(),
         &env,
-        &["--verify-endpoint", &endpoint(&s), "--model", "gpt-4o-mini"],
+        &[
+            "--verify-endpoint",
+            &openai_endpoint(&s),
+            "--model",
+            "gpt-4o-mini",
+        ],
     );
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -251,7 +240,7 @@ fn model_access_is_checked_with_the_same_headers() {
     let (code, out) = doctor(
         dir.path(),
         &env,
-        &["--verify-endpoint", &endpoint(&s), "--model", "o3"],
+        &["--verify-endpoint", &openai_endpoint(&s), "--model", "o3"],
     );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("cannot use o3"), "{out}");
@@ -263,7 +252,7 @@ fn model_access_is_checked_with_the_same_headers() {
     let (code, out) = doctor(
         dir.path(),
         &env,
-        &["--verify-endpoint", &endpoint(&s), "--model", "o3"],
+        &["--verify-endpoint", &openai_endpoint(&s), "--model", "o3"],
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("the key's project can use o3"), "{out}");
@@ -282,7 +271,7 @@ fn another_providers_key_is_named_and_never_sent_to_openai() {
     let (code, out) = doctor(
         dir.path(),
         &[("OPENAI_API_KEY", &key)],
-        &["--verify-endpoint", &endpoint(&s)],
+        &["--verify-endpoint", &openai_endpoint(&s)],
     );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("(anthropic), not an OpenAI key"), "{out}");

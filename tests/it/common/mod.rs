@@ -182,3 +182,21 @@ pub fn commit_with_hook(dir: &Path, msg: &str) -> (bool, String) {
         .unwrap();
     (out.status.success(), printed(&out))
 }
+
+/// Neither the key nor any 12-character piece of the last 30 characters of its body is in
+/// `text` (what `doctor` prints).
+pub fn assert_no_key(text: &str, key: &str) {
+    assert!(!text.contains(key), "full key in output:\n{text}");
+    let body = &key[key.len() - 30..];
+    for i in 0..body.len() - 12 {
+        assert!(
+            !text.contains(&body[i..i + 12]),
+            "key fragment in output:\n{text}"
+        );
+    }
+}
+
+/// `--verify-endpoint openai=URL` for a stand-in server.
+pub fn openai_endpoint(s: &http::MockServer) -> String {
+    format!("openai={}", s.url())
+}
