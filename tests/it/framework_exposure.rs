@@ -209,18 +209,7 @@ fn range_history_only_and_bare_scans_report_browser_exposure_from_commits() {
     assert_eq!(browser_findings(&report).len(), 2, "{report}");
 
     // A bare clone has no working tree: the commits are what it has.
-    let outer = tempfile::tempdir().unwrap();
-    let bare = outer.path().join("app.git");
-    git(
-        outer.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            d.to_str().unwrap(),
-            bare.to_str().unwrap(),
-        ],
-    );
+    let (outer, bare) = bare_clone(d, "app.git");
     let (_, report, _) = scan_json(outer.path(), &[bare.to_str().unwrap()]);
     assert_eq!(browser_findings(&report).len(), 2, "{report}");
 
