@@ -135,8 +135,8 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         let mut findings = scanner.into_findings().0;
         let env = crate::hygiene::env_added::staged(&new_env, &findings);
         findings.extend(env);
+        // Ordinals were counted per staged file, over all its findings (see `Scanner`).
         sort_findings(&mut findings);
-        number_findings(&mut findings);
         return Ok(ScanOutput {
             findings,
             stats: ScanStats {

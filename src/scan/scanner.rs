@@ -196,11 +196,17 @@ impl BlobSink for Scanner<'_> {
                     });
                 }
             }
-            Provenance::Staged { added, binary } => self.findings.lock().unwrap().extend(
-                found
-                    .into_iter()
-                    .filter(|f| binary || touches_added_line(f, added)),
-            ),
+            Provenance::Staged { added, binary } => {
+                // Ordinals count every finding of the staged file, not only those on added
+                // lines: a second `DB_PASSWORD=` added below a baselined one is the second.
+                let mut found = found;
+                super::number_findings(&mut found);
+                self.findings.lock().unwrap().extend(
+                    found
+                        .into_iter()
+                        .filter(|f| binary || touches_added_line(f, added)),
+                )
+            }
         }
     }
 }

@@ -1052,3 +1052,37 @@ fn a_range_that_changes_the_config_is_scanned_with_the_config_at_its_base() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_second_assignment_of_a_baselined_name_is_new_in_the_pre_commit_hook_too() {
+    let dir = repo();
+    let d = dir.path();
+    let pw = |season: &str| ["Kx9", season, "2024"].join("-");
+    write(d, "db.env", format!("DB_PASSWORD={}\n", pw("summer")));
+    commit_all(d, "add");
+    let (code, _, err) = run(d, &["baseline", "create", ".", "--no-history"]);
+    assert_eq!(code, 0, "{err}");
+    commit_all(d, "baseline");
+    // The password changed in place: the same assignment, still baselined (the trade-off).
+    write(d, "db.env", format!("DB_PASSWORD={}\n", pw("autumn")));
+    git(d, &["add", "db.env"]);
+    let (code, _, err) = run(d, &["scan", "--staged"]);
+    assert_eq!(code, 0, "{err}");
+    // A second assignment of the same name, added below it: new, in the hook as in a scan.
+    write(
+        d,
+        "db.env",
+        format!(
+            "DB_PASSWORD={}\nDB_PASSWORD={}\n",
+            pw("autumn"),
+            pw("winter")
+        ),
+    );
+    git(d, &["add", "db.env"]);
+    let (code, _, err) = run(d, &["scan", "--staged"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, report, err) = scan_json(d, &[".", "--no-history"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(findings(&report).len(), 1, "{report}");
+    assert_eq!(findings(&report)[0]["line"], 2);
+}
