@@ -8,6 +8,9 @@
 #   4. a 1.2 MB notebook nested 200,000 levels
 #   5. 1,000 commits of a 92 KB file holding 2,000 keys (history scan)
 #   6. `hf_` repeated over 24 MiB (no finding at all)
+#   7. `api_key=<40 x>` (rejected: no entropy) on one line of 1, 2, 4 and 8 MiB: every keyword
+#      hit runs the generic regex and no finding cap ends the scan early, so this is the
+#      scaling check (1. stops at the per-file cap of 1,000 findings)
 #
 # Keys are generated at run time (random, format-valid, never real); nothing is committed.
 # Usage: bench/hostile.sh [KEYHOUND_BINARY]   (default target/release/keyhound, built if missing)
@@ -55,6 +58,9 @@ with open(out, "w") as f:
             if len(units) >= 4096:
                 f.write("".join(units)); units = []
         f.write("".join(units) + "\n")
+    elif kind == "apikey-rejected":
+        unit = "api_key=" + "x" * 40 + " "
+        f.write(unit * (n // len(unit)) + "\n")
     elif kind == "github-line":
         size = 0
         while size < n:
@@ -174,6 +180,13 @@ if want history; then
   row "1,000 commits of a 92 KB file holding 2,000 keys" "$d" git
   rm -rf "$d"
 fi
+for mb in 1 2 4 8; do
+  if want "rejected-$mb"; then
+    d="$WORK/rejected-$mb"; mkdir -p "$d"; gen apikey-rejected "$d/line.txt" $((mb << 20))
+    row "\`api_key=<40 x>\` (rejected, no finding) on one $mb MiB line" "$d" dir
+    rm -rf "$d"
+  fi
+done
 if want hf; then
   d="$WORK/hf"; mkdir -p "$d"; gen hf-repeat "$d/hf.txt" $((24 << 20))
   row "\`hf_\` repeated over 24 MiB (no finding)" "$d" dir
