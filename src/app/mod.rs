@@ -11,8 +11,19 @@ use crate::plan::Env;
 use std::io::Write;
 use std::path::Path;
 
-/// Runs a parsed command line; returns the exit code.
+/// Runs a parsed command line; returns the exit code. An error's text is terminal-safe and holds
+/// no key (it may echo a path, a ref name or a config value the scanned repository chose).
 pub fn run(cli: Cli, env: Env) -> Result<u8, String> {
+    crate::diag::set_filter(safe_line);
+    run_command(cli, env).map_err(|e| safe_line(&e))
+}
+
+/// `text` as one terminal-safe line with every key detection finds in it redacted.
+pub fn safe_line(text: &str) -> String {
+    crate::report::escape::line(&crate::scrub::text(text))
+}
+
+fn run_command(cli: Cli, env: Env) -> Result<u8, String> {
     match cli.command {
         Command::Scan(args) => scan::run(&args, env),
         Command::Rules(args) => match args.command {
@@ -50,13 +61,8 @@ pub(crate) fn write_output(
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     match path {
-        Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            render(&mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("{}: {e}", p.display()))
-        }
+        // Never through a symlink the scanned repository committed under the report's name.
+        Some(p) => crate::safe_io::write_atomic(p, None, render),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());

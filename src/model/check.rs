@@ -93,6 +93,8 @@ pub fn finding(id: &str, path: &str, line: usize, column: usize, origin: Origin)
         verifier: None,
         notes: Vec::new(),
         public: None,
+        context: None,
+        ordinal: 1,
     }
 }
 

@@ -167,9 +167,16 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
             })
         })
         .collect();
+    // Which of its rule's findings in its path each one is: the alert identity for code
+    // scanning (see `Finding::location_fingerprint`).
+    let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
+            let ordinal = seen.entry((&f.rule_id, &f.path)).or_default();
+            *ordinal += 1;
+            let location_fp =
+                f.location_fingerprint(ctx.repo_prefix.as_deref().unwrap_or(""), *ordinal);
             let secret = f.shown_secret(ctx.no_redact);
             let mut text = f.message.clone();
             if let Some(s) = &secret {
@@ -206,7 +213,7 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
                         "region": { "startLine": f.line.max(1), "startColumn": f.column.max(1) },
                     }
                 }],
-                "partialFingerprints": { "keyhound/v1": f.fingerprint() },
+                "partialFingerprints": { "keyhound/location/v1": location_fp },
                 "properties": super::json::finding_json_in(f, ctx),
             })
         })
@@ -225,6 +232,13 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
                 }
             },
             "results": results,
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolConfigurationNotifications": ctx.notices.iter().map(|n| json!({
+                    "level": "warning",
+                    "message": { "text": n },
+                })).collect::<Vec<_>>(),
+            }],
             "columnKind": "unicodeCodePoints",
         }]
     })
@@ -283,6 +297,7 @@ mod tests {
             min_severity: None,
             hidden_below_min: 0,
             repo_prefix: None,
+            notices: Vec::new(),
         }
     }
 
