@@ -103,9 +103,18 @@ fn sha256_hex(b: &[u8]) -> String {
 /// is a published example by its claims (jwt.io's `John Doe` token with any signature, the
 /// Supabase CLI's local-development `supabase-demo` keys).
 pub fn well_known(secret: &str) -> Option<&'static str> {
+    // One searcher per anchor, built once: this runs for every match of every rule.
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        KNOWN
+            .iter()
+            .map(|k| memchr::memmem::Finder::new(k.anchor.as_bytes()))
+            .collect()
+    });
     let b = secret.as_bytes();
-    for k in KNOWN {
-        for at in memchr::memmem::find_iter(b, k.anchor.as_bytes()) {
+    for (k, finder) in KNOWN.iter().zip(finders) {
+        for at in finder.find_iter(b) {
             if let Some(cand) = b.get(at..at + k.len) {
                 if sha256_hex(cand) == k.sha256 {
                     return Some(k.what);

@@ -22,6 +22,15 @@ impl Secret {
         Secret(s.into(), true)
     }
 
+    /// `secret` as `rule` finds it: opaque when it may be low-entropy (see [`is_low_entropy`]).
+    pub fn of_rule(rule: &Rule, secret: &str) -> Secret {
+        if is_low_entropy(rule, secret) {
+            Secret::opaque(secret)
+        } else {
+            Secret::new(secret)
+        }
+    }
+
     pub fn is_opaque(&self) -> bool {
         self.1
     }
@@ -307,11 +316,7 @@ impl Finding {
             path: path.to_string(),
             line,
             column,
-            secret: Some(if is_low_entropy(rule, secret) {
-                Secret::opaque(secret)
-            } else {
-                Secret::new(secret)
-            }),
+            secret: Some(Secret::of_rule(rule, secret)),
             prefix_len,
             origin,
             tags: Vec::new(),

@@ -53,6 +53,32 @@ impl Hits {
     }
 }
 
+impl Hits {
+    /// When a hit of (`rule_id`, `secret`, `path`) from an older commit is already kept, counts
+    /// this version on it and returns true: the caller need not build the finding. History
+    /// scans see the same keys in every version of a file; this keeps their cost to detection.
+    pub fn seen_before(
+        &mut self,
+        rule_id: &str,
+        secret: &Secret,
+        path: &str,
+        order: u32,
+        in_head: bool,
+    ) -> bool {
+        // Keys are looked up by value: building one costs three copies, still far less than a
+        // finding (and its annotation).
+        let key = (rule_id.to_string(), Some(secret.clone()), path.to_string());
+        match self.keys.get_mut(&key) {
+            Some(kept) if kept.order < order => {
+                kept.versions += 1;
+                kept.in_head |= in_head;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Keeps the oldest hit under `key`, counting versions and whether any is in HEAD.
 fn merge<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Hit>, key: K, h: Hit) {
     match map.get_mut(&key) {

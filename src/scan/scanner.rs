@@ -6,7 +6,7 @@ use crate::annotate::{self, PathClass};
 use crate::detect::{Engine, ScanHints};
 use crate::diag::Warnings;
 use crate::git::{oid_key, OidSet};
-use crate::model::finding::{locate, Finding, Origin, Tag};
+use crate::model::finding::{locate, Finding, Origin, Secret, Tag};
 use crate::source::{is_binary, Blob, BlobSink, Provenance};
 use crate::suppress::inline::inline_allowed;
 use std::collections::BTreeSet;
@@ -77,9 +77,15 @@ impl<'a> Scanner<'a> {
         )
     }
 
-    /// Detection and annotation of one (non-binary) blob.
-    fn findings_of(&self, blob: &Blob<'_>, origin: &Origin) -> Vec<Finding> {
-        let class = PathClass::of(blob.path);
+    /// Detection and annotation of one (non-binary) blob. A match for which `seen` says true is
+    /// already reported (a history key found in an older commit) and gets no finding.
+    fn findings_of(
+        &self,
+        blob: &Blob<'_>,
+        class: &PathClass,
+        origin: &Origin,
+        seen: &dyn Fn(&crate::model::rule::Rule, &str) -> bool,
+    ) -> Vec<Finding> {
         let hints = ScanHints {
             generic: !class.hash_list && !class.translation,
             decode_base64: true,
@@ -114,7 +120,7 @@ impl<'a> Scanner<'a> {
             }
             let rule = &self.engine.rules()[m.rule];
             let public = m.public_reason(rule);
-            if public.is_some() && !self.include_public {
+            if public.is_some() && !self.include_public || seen(rule, &m.secret) {
                 continue;
             }
             let (line, column) = positions[k];
@@ -141,12 +147,12 @@ impl<'a> Scanner<'a> {
             if blob.depth > 0 {
                 f.add_tag(Tag::Archive);
             }
-            annotate::classify(&mut f, &class, blob.data, m.span.start);
+            annotate::classify(&mut f, class, blob.data, m.span.start);
             out.push(f);
             kept.push(offsets[k]);
         }
         annotate::annotate_blob(
-            &class,
+            class,
             blob.path,
             blob.data,
             origin,
@@ -173,7 +179,25 @@ impl BlobSink for Scanner<'_> {
             self.bytes
                 .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
         }
-        let found = self.findings_of(&blob, &origin);
+        let class = PathClass::of(blob.path);
+        let found = match blob.provenance {
+            // Scripts are left out: their browser checks look at every key in the file.
+            Provenance::History {
+                blob: id, order, ..
+            } if !class.script => {
+                let in_head = self.head.contains(&oid_key(id));
+                self.findings_of(&blob, &class, &origin, &|rule, secret| {
+                    self.hits.lock().unwrap().seen_before(
+                        &rule.id,
+                        &Secret::of_rule(rule, secret),
+                        blob.path,
+                        order,
+                        in_head,
+                    )
+                })
+            }
+            _ => self.findings_of(&blob, &class, &origin, &|_, _| false),
+        };
         if found.is_empty() {
             return;
         }

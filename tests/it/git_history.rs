@@ -499,3 +499,43 @@ fn history_flags_outside_a_repository_are_errors() {
     let (code, _, _) = scan_json(dir.path(), &[]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_key_in_many_versions_of_a_file_is_one_finding_from_the_oldest_commit() {
+    // Each commit rewrites another line of a file whose keys stay: every version is a new blob
+    // holding the same keys. History reports each key once, at the commit that added it, with
+    // the number of versions it is in.
+    let dir = repo();
+    let d = dir.path();
+    let keys: Vec<String> = (0..3).map(|i| key(&format!("versions-{i}"))).collect();
+    let body = |n: usize| {
+        let mut s = format!("# revision {n}\n");
+        for (i, k) in keys.iter().enumerate() {
+            s.push_str(&format!("OPENAI_KEY_{i}={k}\n"));
+        }
+        s
+    };
+    write(d, "keys.txt", body(0));
+    let first = commit_all(d, "add keys");
+    for n in 1..5 {
+        write(d, "keys.txt", body(n));
+        commit_all(d, &format!("revision {n}"));
+    }
+    std::fs::remove_file(d.join("keys.txt")).unwrap();
+    commit_all(d, "remove keys");
+    let (code, report, _) = scan_json(d, &["--history-only"]);
+    assert_eq!(code, 1, "{report}");
+    for k in &keys {
+        let f = one(&report, k);
+        assert_eq!(f["commit"], first.as_str(), "{f}");
+        assert!(
+            f["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n == "in 5 versions of this file in history"),
+            "{f}"
+        );
+        assert_eq!(f["history_only"], true, "{f}");
+    }
+}
