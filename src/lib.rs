@@ -23,5 +23,6 @@ pub mod suppress;
 pub mod testkeys;
 pub mod verify;
 
+pub use model::error::{Error, Result};
 pub use model::finding;
 pub use model::rule as rules;

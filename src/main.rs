@@ -21,7 +21,8 @@ fn main() -> ExitCode {
     match app::run(cli, env) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("keyhound: error: {e}");
+            // One line: the error, then each of its causes.
+            eprintln!("keyhound: error: {}", e.chain());
             ExitCode::from(2)
         }
     }

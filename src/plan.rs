@@ -4,6 +4,7 @@
 
 use crate::cli::{BaselineCreateArgs, ScanArgs};
 use crate::config::Config;
+use crate::model::error::Error;
 use crate::model::rule::{Rule, Severity};
 use crate::model::units::DEFAULT_MAX_FILE_SIZE;
 use crate::report::Format;
@@ -63,7 +64,7 @@ pub struct Env {
 
 /// `keyhound scan`: the command line, with `.keyhound.toml`'s `[scan]` defaults where the
 /// command line left a choice open.
-pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, String> {
+pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, Error> {
     let max_file_size = if env.max_file_size_given {
         args.max_file_size
     } else {
@@ -130,7 +131,7 @@ pub fn resolve_baseline(
     args: &BaselineCreateArgs,
     cfg: Config,
     env: Env,
-) -> Result<(Vec<Rule>, ScanPlan, Allowlist), String> {
+) -> Result<(Vec<Rule>, ScanPlan, Allowlist), Error> {
     let git = GitChoice {
         staged: false,
         no_history: args.no_history || cfg.scan.no_history,

@@ -3,10 +3,11 @@
 use crate::cli::BaselineCreateArgs;
 use crate::config;
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::plan::{self, Env};
 use crate::suppress::baseline;
 
-pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, String> {
+pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, Error> {
     let warnings = Warnings::new(false);
     let cfg = config::load(args.config.as_deref(), &args.path)?;
     let (rules, scan, allowlist) = plan::resolve_baseline(args, cfg, env)?;

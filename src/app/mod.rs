@@ -7,12 +7,13 @@ pub mod rules;
 pub mod scan;
 
 use crate::cli::{BaselineCommand, Cli, Command};
+use crate::model::error::Error;
 use crate::plan::Env;
 use std::io::Write;
 use std::path::Path;
 
 /// Runs a parsed command line; returns the exit code.
-pub fn run(cli: Cli, env: Env) -> Result<u8, String> {
+pub fn run(cli: Cli, env: Env) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => scan::run(&args, env),
         Command::Rules(args) => match args.command {
@@ -48,21 +49,22 @@ pub fn run(cli: Cli, env: Env) -> Result<u8, String> {
 pub(crate) fn write_output(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     match path {
         Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let file = std::fs::File::create(p).map_err(Error::io(p))?;
             let mut w = std::io::BufWriter::new(file);
-            render(&mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("{}: {e}", p.display()))
+            render(&mut w).and_then(|_| w.flush()).map_err(Error::io(p))
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
             match render(&mut w).and_then(|_| w.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("writing the report: {e}"))
+                Err(source) if source.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::Stream {
+                        what: "writing the report",
+                        source,
+                    })
                 }
                 _ => Ok(()),
             }

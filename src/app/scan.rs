@@ -4,6 +4,7 @@ use crate::cli::ScanArgs;
 use crate::config;
 use crate::detect::Engine;
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::model::rule::Rule;
 use crate::plan::{self, Env, VerifyPlan};
 use crate::report::{self, ReportContext};
@@ -13,7 +14,7 @@ use crate::verify;
 use std::io::IsTerminal;
 use std::path::Path;
 
-pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
+pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     let warnings = Warnings::new(args.quiet);
     let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
     let plan = plan::resolve(args, cfg, env)?;
@@ -77,7 +78,7 @@ pub(super) fn scan_and_suppress(
     allowlist: &Allowlist,
     base: Option<(Baseline, String)>,
     warnings: &Warnings,
-) -> Result<ScanOutput, String> {
+) -> Result<ScanOutput, Error> {
     let engine = Engine::new(rules)?;
     let mut out = crate::scan::run(&engine, scan, warnings)?;
     let (kept, mut hidden) = suppress::apply(
@@ -106,7 +107,7 @@ fn load_baseline(
     named: Option<&Path>,
     root: &Path,
     warnings: &Warnings,
-) -> Result<Option<(Baseline, String)>, String> {
+) -> Result<Option<(Baseline, String)>, Error> {
     use crate::suppress::baseline::discover;
     if let Some(p) = named {
         return Ok(Some((
@@ -126,7 +127,7 @@ fn load_baseline(
             ),
         ))),
         Err(e) => {
-            warnings.warn("baseline", e);
+            warnings.warn("baseline", e.chain());
             Ok(None)
         }
     }
@@ -134,7 +135,7 @@ fn load_baseline(
 
 /// The verification client when `--verify` or `--only-live` is on; `--verify-endpoint` values are
 /// validated either way.
-fn verify_client(plan: &VerifyPlan, warnings: &Warnings) -> Result<Option<verify::Client>, String> {
+fn verify_client(plan: &VerifyPlan, warnings: &Warnings) -> Result<Option<verify::Client>, Error> {
     let endpoints = verify::Endpoints::parse(&plan.endpoints)?;
     if !plan.enabled {
         if !endpoints.is_empty() {

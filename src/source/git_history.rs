@@ -20,6 +20,7 @@ use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
 use crate::git::{display_path, oid_key, path_from_bytes, GitTarget, OidSet};
 use crate::model::env_history::{may_be_dotenv, Added};
+use crate::model::error::Error;
 use crate::model::path_class::is_dotenv;
 use crate::model::units::human_size;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
@@ -111,7 +112,7 @@ pub fn scan(
     unpack: &Unpacker<'_>,
     warnings: &Warnings,
     sink: &dyn BlobSink,
-) -> Result<HistoryScan, String> {
+) -> Result<HistoryScan, Error> {
     let HistoryOptions {
         spec,
         display_prefix,
@@ -151,7 +152,7 @@ pub fn scan(
         .num_threads(threads.max(1))
         .thread_name(|i| format!("keyhound-history-{i}"))
         .build()
-        .map_err(|e| format!("starting worker threads: {e}"))?;
+        .map_err(|e| Error::Internal(format!("starting worker threads: {e}")))?;
     let (git_dir, prefix) = (&target.git_dir, &target.prefix);
     let walked = std::thread::scope(|s| {
         let walker = s.spawn(|| {
@@ -194,12 +195,10 @@ pub fn scan(
     });
     pb.finish_and_clear();
     let (submodules, env_files) = walked
-        .map_err(|_| "the history walk crashed".to_string())?
-        .map_err(|e| {
-            format!(
-                "{}: cannot reopen the repository: {e}",
-                display_root(target)
-            )
+        .map_err(|_| Error::Internal("the history walk crashed".to_string()))?
+        .map_err(|message| Error::Git {
+            context: format!("{}: cannot reopen the repository", display_root(target)),
+            message,
         })?;
     if !submodules.is_empty() {
         let mut list: Vec<String> = submodules.iter().map(|p| display_path(p)).collect();
@@ -295,13 +294,18 @@ impl Read<'_> {
 }
 
 /// Resolves a revision to a commit, or says clearly which flag named what.
-fn commit_of(repo: &Repository, flag: &str, rev: &str) -> Result<Oid, String> {
+fn commit_of(repo: &Repository, flag: &'static str, rev: &str) -> Result<Oid, Error> {
+    let bad = |message: String| Error::Revision {
+        flag,
+        rev: rev.to_string(),
+        message,
+    };
     let obj = repo
         .revparse_single(rev)
-        .map_err(|e| format!("{flag}: unknown revision '{rev}': {}", e.message()))?;
+        .map_err(|e| bad(format!("unknown revision '{rev}': {}", e.message())))?;
     obj.peel_to_commit()
         .map(|c| c.id())
-        .map_err(|_| format!("{flag}: '{rev}' does not name a commit"))
+        .map_err(|_| bad(format!("'{rev}' does not name a commit")))
 }
 
 /// A CI "before" sha for a new branch (`0000000…`): there is nothing to exclude.
@@ -314,7 +318,7 @@ fn select(
     repo: &Repository,
     spec: &HistorySpec,
     warnings: &Warnings,
-) -> Result<(Vec<Oid>, Vec<Oid>), String> {
+) -> Result<(Vec<Oid>, Vec<Oid>), Error> {
     let mut tips = Vec::new();
     let mut hides = Vec::new();
     if let Some(range) = &spec.range {
@@ -323,9 +327,13 @@ fn select(
         } else if let Some((a, b)) = range.split_once("..") {
             (a, b, false)
         } else {
-            return Err(format!(
-                "--range: '{range}' is not a range; use BASE..HEAD (e.g. origin/main..HEAD)"
-            ));
+            return Err(Error::Revision {
+                flag: "--range",
+                rev: range.clone(),
+                message: format!(
+                    "'{range}' is not a range; use BASE..HEAD (e.g. origin/main..HEAD)"
+                ),
+            });
         };
         let a = if a.is_empty() { "HEAD" } else { a };
         let b = if b.is_empty() { "HEAD" } else { b };

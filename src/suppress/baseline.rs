@@ -17,6 +17,7 @@
 
 pub mod discover;
 
+use crate::model::error::Error;
 use crate::model::finding::Finding;
 use serde::Deserialize;
 use serde_json::json;
@@ -56,26 +57,31 @@ impl Baseline {
         self.fingerprints.is_empty()
     }
 
-    pub fn parse(name: &str, text: &str) -> Result<Baseline, String> {
-        let file: File = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "{name}:{}: not a keyhound baseline: {e} (create one with `keyhound baseline create`)",
-                e.line()
-            )
+    pub fn parse(name: &str, text: &str) -> Result<Baseline, Error> {
+        let file: File = serde_json::from_str(text).map_err(|e| Error::Baseline {
+            path: name.to_string(),
+            line: Some(e.line()),
+            message: format!(
+                "not a keyhound baseline: {e} (create one with `keyhound baseline create`)"
+            ),
         })?;
         if file.keyhound_baseline != VERSION {
-            return Err(format!(
-                "{name}: baseline format {} is not supported (this keyhound reads format {VERSION})",
-                file.keyhound_baseline
-            ));
+            return Err(Error::Baseline {
+                path: name.to_string(),
+                line: None,
+                message: format!(
+                    "baseline format {} is not supported (this keyhound reads format {VERSION})",
+                    file.keyhound_baseline
+                ),
+            });
         }
         Ok(Baseline {
             fingerprints: file.findings.into_iter().map(|e| e.fingerprint).collect(),
         })
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Baseline, Error> {
+        let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
         Baseline::parse(&path.display().to_string(), &text)
     }
 }
@@ -111,9 +117,9 @@ pub fn render(findings: &[Finding]) -> String {
 }
 
 /// Writes the baseline for `findings` to `path`; returns how many entries it holds.
-pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, String> {
+pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, Error> {
     let text = render(findings);
-    std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(path, &text).map_err(Error::io(path))?;
     Ok(Baseline::parse("", &text).map(|b| b.len()).unwrap_or(0))
 }
 
@@ -153,7 +159,9 @@ mod tests {
 
     #[test]
     fn bad_file_names_line() {
-        let e = Baseline::parse("b.json", "{\n  \"findings\": [\n  x\n]}").unwrap_err();
+        let e = Baseline::parse("b.json", "{\n  \"findings\": [\n  x\n]}")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("b.json:3:"), "{e}");
     }
 }

@@ -14,6 +14,7 @@
 
 use crate::detect::{filters, Engine, ScanHints};
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::model::finding::{redact, Secret};
 use crate::verify::{self, Client, Endpoints, Settings};
 use advice::{Cause, Level, Sent};
@@ -68,9 +69,12 @@ pub struct Options {
 }
 
 /// `keyhound doctor` from the command line: prints to stdout, returns the exit code.
-pub fn run_cli(args: &Options) -> Result<u8, String> {
+pub fn run_cli(args: &Options) -> Result<u8, Error> {
     let endpoints = Endpoints::parse(&args.verify_endpoint)?;
-    let dir = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    let dir = std::env::current_dir().map_err(|source| Error::Stream {
+        what: "current directory",
+        source,
+    })?;
     let env: Vec<(String, String)> = std::env::vars_os()
         .map(|(k, v)| {
             (
@@ -168,7 +172,7 @@ impl Report {
 
 impl Doctor {
     /// Runs every check, writes the report, returns the exit code.
-    pub fn run(&self, out: &mut dyn Write) -> Result<u8, String> {
+    pub fn run(&self, out: &mut dyn Write) -> Result<u8, Error> {
         let mut r = Report::default();
         let settings = self.collect()?;
         let of =
@@ -281,7 +285,7 @@ impl Doctor {
     /// Every setting from the environment and the env files, most authoritative first:
     /// the environment, `--env-file`, `.env.local`, `.env` (a process environment wins over
     /// dotenv files, and `.env.local` over `.env`, in the common loaders).
-    fn collect(&self) -> Result<Vec<Setting>, String> {
+    fn collect(&self) -> Result<Vec<Setting>, Error> {
         let mut all: Vec<Setting> = self
             .env
             .iter()
@@ -301,7 +305,12 @@ impl Doctor {
         for (path, label, required) in files {
             match std::fs::read(&path) {
                 Ok(bytes) => all.extend(parse_env_file(&String::from_utf8_lossy(&bytes), &label)),
-                Err(e) if required => return Err(format!("--env-file {}: {e}", path.display())),
+                Err(source) if required => {
+                    return Err(Error::Io {
+                        path: path.clone(),
+                        source,
+                    })
+                }
                 Err(_) => {}
             }
         }
@@ -645,8 +654,11 @@ impl Doctor {
     }
 }
 
-fn io(e: std::io::Error) -> String {
-    format!("writing the report: {e}")
+fn io(source: std::io::Error) -> Error {
+    Error::Stream {
+        what: "writing the report",
+        source,
+    }
 }
 
 /// Redacted form with the length, for display.
