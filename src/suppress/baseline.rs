@@ -53,6 +53,7 @@ impl Baseline {
         self.fingerprints.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.fingerprints.is_empty()
     }

@@ -44,7 +44,7 @@ mod vercel;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
-pub use schedule::{verify_findings, VerifySummary};
+pub use schedule::verify_findings;
 
 use crate::model::finding::VerifyStatus;
 use serde_json::Value;

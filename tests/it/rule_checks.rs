@@ -13,7 +13,7 @@
 //! pattern can match. A rule it cannot prove fails with an explanation; rewrite the rule (or
 //! its keywords) so every alternative carries a keyword literally.
 
-use keyhound::detect::Engine;
+use keyhound::engine::Engine;
 use keyhound::rules::{builtin_rules, Rule, DEFAULT_LOOKBEHIND};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::BTreeSet;

@@ -8,7 +8,7 @@ use crate::common;
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, write};
 use keyhound::finding::{Secret, Verification, VerifyStatus};
-use keyhound::verify::{verifier, Client, Endpoints, Settings};
+use keyhound::live::{verifier, Client, Endpoints, Settings};
 use serde_json::Value;
 use std::time::Duration;
 use VerifyStatus::*;
