@@ -18,11 +18,13 @@ use crate::model::error::Error;
 use crate::model::finding::{redact, Secret};
 use crate::verify::{self, Client, Endpoints, Settings};
 use advice::{Cause, Level, Sent};
+use report::{Examination, KeySeen, Notes};
 use std::io::Write;
 use std::path::PathBuf;
 
 mod advice;
 mod deploy;
+mod report;
 
 const VAR: &str = "OPENAI_API_KEY";
 const ORG_VAR: &str = "OPENAI_ORG_ID";
@@ -142,38 +144,18 @@ pub struct Doctor {
     pub engine: Engine,
 }
 
-/// What the doctor says, in order.
-#[derive(Default)]
-struct Report {
-    lines: Vec<String>,
-    problems: usize,
-}
-
-impl Report {
-    fn problem(&mut self, what: impl Into<String>, fix: impl Into<String>) {
-        self.problems += 1;
-        self.lines.push(format!("PROBLEM  {}", what.into()));
-        self.lines.push(format!("         fix: {}", fix.into()));
-    }
-    fn warn(&mut self, what: impl Into<String>, fix: impl Into<String>) {
-        self.lines.push(format!("WARNING  {}", what.into()));
-        let fix = fix.into();
-        if !fix.is_empty() {
-            self.lines.push(format!("         fix: {fix}"));
-        }
-    }
-    fn ok(&mut self, what: impl Into<String>) {
-        self.lines.push(format!("OK       {}", what.into()));
-    }
-    fn info(&mut self, what: impl Into<String>) {
-        self.lines.push(format!("INFO     {}", what.into()));
-    }
-}
-
 impl Doctor {
     /// Runs every check, writes the report, returns the exit code.
     pub fn run(&self, out: &mut dyn Write) -> Result<u8, Error> {
-        let mut r = Report::default();
+        let exam = self.examine()?;
+        report::render(&exam, out).map_err(io)?;
+        Ok(exam.exit_code())
+    }
+
+    /// Runs every check: where the key is set, its value, the ids sent with it, the live call
+    /// and the deploy places.
+    fn examine(&self) -> Result<Examination, Error> {
+        let mut r = Notes::default();
         let settings = self.collect()?;
         let of =
             |name: &str| -> Vec<&Setting> { settings.iter().filter(|s| s.name == name).collect() };
@@ -241,45 +223,26 @@ impl Doctor {
             &mut r,
         );
 
-        writeln!(out, "keyhound doctor: {VAR}\n").map_err(io)?;
-        for s in &keys {
-            let shown = if s.value.trim().is_empty() {
-                "(empty)".to_string()
-            } else {
-                format!(
-                    "{}  fingerprint {}",
-                    shown(&s.value),
-                    deploy::fingerprint(&clean(&s.value))
-                )
-            };
-            writeln!(out, "  {:<28} {shown}", s.place.label()).map_err(io)?;
-        }
-        if !keys.is_empty() {
-            writeln!(out).map_err(io)?;
-        }
-        for l in &r.lines {
-            writeln!(out, "{l}").map_err(io)?;
-        }
-        let code = match (r.problems, verdict) {
-            (0, None) if effective.is_some() => 0,
-            (0, None) => 1,
-            (0, Some(Level::Ok | Level::Warn)) => 0,
-            (0, Some(Level::Unclear)) => 2,
-            _ => 1,
-        };
-        let summary = match code {
-            0 if verdict.is_some() => "the key works.".to_string(),
-            0 => "no problem found (offline: the key itself was not checked).".to_string(),
-            2 => "could not tell whether the key works (see above).".to_string(),
-            _ if r.problems == 0 => "the key does not work (see above).".to_string(),
-            _ => format!(
-                "{} problem{} found.",
-                r.problems,
-                if r.problems == 1 { "" } else { "s" }
-            ),
-        };
-        writeln!(out, "\nResult: {summary}").map_err(io)?;
-        Ok(code)
+        let keys = keys
+            .iter()
+            .map(|s| KeySeen {
+                place: s.place.label(),
+                shown: (!s.value.trim().is_empty()).then(|| {
+                    format!(
+                        "{}  fingerprint {}",
+                        shown(&s.value),
+                        deploy::fingerprint(&clean(&s.value))
+                    )
+                }),
+            })
+            .collect();
+        Ok(Examination {
+            var: VAR,
+            keys,
+            key_found: effective.is_some(),
+            notes: r,
+            verdict,
+        })
     }
 
     /// Every setting from the environment and the env files, most authoritative first:
@@ -317,7 +280,7 @@ impl Doctor {
         Ok(all)
     }
 
-    fn misspellings(&self, settings: &[Setting], key_set: bool, r: &mut Report) {
+    fn misspellings(&self, settings: &[Setting], key_set: bool, r: &mut Notes) {
         let mut seen = Vec::new();
         for s in settings {
             if seen.contains(&s.name) || !is_misspelling(&s.name) || s.value.trim().is_empty() {
@@ -344,7 +307,7 @@ impl Doctor {
     }
 
     /// Whitespace, quotes, newlines, `Bearer `, format and type of one value.
-    fn check_value(&self, s: &Setting, effective: bool, r: &mut Report) {
+    fn check_value(&self, s: &Setting, effective: bool, r: &mut Notes) {
         let v = &s.value;
         let at = s.place.label();
         if s.unclosed_quote {
@@ -401,7 +364,7 @@ impl Doctor {
     }
 
     /// Length, alphabet and type, decided by keyhound's own rules (the same regexes a scan uses).
-    fn check_format(&self, key: &str, at: &str, effective: bool, r: &mut Report) {
+    fn check_format(&self, key: &str, at: &str, effective: bool, r: &mut Notes) {
         if key.is_empty() {
             return;
         }
@@ -474,7 +437,7 @@ impl Doctor {
         }
     }
 
-    fn explain_type(&self, key_type: &str, key: &str, r: &mut Report) {
+    fn explain_type(&self, key_type: &str, key: &str, r: &mut Notes) {
         let t = key_type.to_ascii_lowercase();
         if t.contains("admin") {
             r.problem(
@@ -504,7 +467,7 @@ impl Doctor {
     }
 
     /// The environment and the env files hold different keys.
-    fn disagreements(&self, set: &[&Setting], r: &mut Report) {
+    fn disagreements(&self, set: &[&Setting], r: &mut Notes) {
         let Some(first) = set.first() else { return };
         let a = clean(&first.value);
         for s in &set[1..] {
@@ -535,7 +498,7 @@ impl Doctor {
         found: &[&Setting],
         name: &str,
         prefix: &str,
-        r: &mut Report,
+        r: &mut Notes,
     ) -> Option<String> {
         let s = found.first()?;
         let v = clean(&s.value);
@@ -581,7 +544,7 @@ impl Doctor {
 
     /// One request with the key (and the org/project headers the SDKs would send); each
     /// documented error is explained by [`advice`]. Returns how bad the worst answer was.
-    fn live_check(&self, key: &str, sent: &Sent, r: &mut Report) -> Level {
+    fn live_check(&self, key: &str, sent: &Sent, r: &mut Notes) -> Level {
         let v = verify::verifier("openai").expect("the openai verifier exists");
         let probe = match (v.probe)(key) {
             Ok(p) => p,
@@ -617,7 +580,7 @@ impl Doctor {
         probe: verify::Probe,
         model: bool,
         sent: &Sent,
-        r: &mut Report,
+        r: &mut Notes,
     ) -> Level {
         let v = verify::verifier("openai").expect("the openai verifier exists");
         let base = self.client.endpoints.base(v);
