@@ -65,7 +65,13 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     })?;
     // How to fix or allow, only when something was shown.
     if !out.findings.is_empty() && format == report::Format::Human && !plan.quiet {
-        eprintln!("\n{}", suppress::ALLOW_HINT);
+        // Hygiene and exposure findings carry their own fix; only keys need revoking.
+        if out.findings.iter().any(|f| f.secret.is_some()) {
+            eprintln!("\n{}", suppress::FIX_KEYS_HINT);
+        } else {
+            eprintln!();
+        }
+        eprintln!("{}", suppress::ALLOW_HINT);
     }
     Ok(code)
 }

@@ -3,7 +3,7 @@
 //! tree; no duplicate of a working-tree finding.
 
 use crate::git::{commit_info, oid_key, path_from_bytes, GitTarget, OidSet};
-use crate::model::finding::{short_sha, Finding, Origin, Secret, Tag};
+use crate::model::finding::{short_sha, CommitInfo, Finding, Origin, Secret, Tag};
 use git2::Oid;
 use std::collections::{HashMap, HashSet};
 
@@ -34,12 +34,15 @@ pub fn attribute(
     head: &OidSet,
     wt_scanned: bool,
 ) {
-    // Findings without a secret (e.g. a browser SDK client) are about the current files, not
-    // about keys that history leaks.
-    let hits: Vec<Hit> = hits
-        .into_iter()
-        .filter(|h| h.finding.secret.is_some())
-        .collect();
+    // Findings without a secret (a browser SDK client, a framework config that inlines a
+    // variable into the bundle) are about the files' content. A working-tree scan reports them
+    // from the files themselves; without one (`--range`, `--history-only`, a bare repository)
+    // they come from the commits, as keys do.
+    let (hits, exposures): (Vec<Hit>, Vec<Hit>) =
+        hits.into_iter().partition(|h| h.finding.secret.is_some());
+    if !wt_scanned {
+        wt.extend(exposures_in_history(target, exposures, head));
+    }
     // Secrets that are still present: in the working tree, or in a blob of HEAD's tree.
     let mut present: HashSet<&Secret> = HashSet::new();
     if wt_scanned {
@@ -99,17 +102,7 @@ pub fn attribute(
             continue;
         }
         let mut f = hit.finding;
-        if let Some(c) = info {
-            f.origin = Origin::Commit(c);
-        } else {
-            f.origin = Origin::Commit(crate::model::finding::CommitInfo {
-                sha: hit.commit.to_string(),
-                author: String::new(),
-                email: String::new(),
-                date: String::new(),
-                summary: String::new(),
-            });
-        }
+        f.origin = commit_origin(info, hit.commit);
         if versions > 1 {
             f.notes
                 .push(format!("in {versions} versions of this file in history"));
@@ -135,6 +128,58 @@ pub fn attribute(
         out.push(f);
     }
     wt.extend(out);
+}
+
+/// One finding per (rule, path, message) of the secret-less hits, from the oldest commit; those
+/// whose blob is not in HEAD are history-only (the file was fixed since).
+fn exposures_in_history(target: &GitTarget, hits: Vec<Hit>, head: &OidSet) -> Vec<Finding> {
+    let mut best: HashMap<(String, String, String), (Hit, bool)> = HashMap::new();
+    for h in hits {
+        let in_head = head.contains(&oid_key(h.blob));
+        let key = (
+            h.finding.rule_id.clone(),
+            h.finding.path.clone(),
+            h.finding.message.clone(),
+        );
+        match best.get_mut(&key) {
+            Some((kept, present)) => {
+                *present |= in_head;
+                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
+                    *kept = h;
+                }
+            }
+            None => {
+                best.insert(key, (h, in_head));
+            }
+        }
+    }
+    let mut infos = HashMap::new();
+    best.into_values()
+        .map(|(hit, present)| {
+            let mut f = hit.finding;
+            let info = infos
+                .entry(hit.commit)
+                .or_insert_with(|| commit_info(&target.repo, hit.commit))
+                .clone();
+            f.origin = commit_origin(info, hit.commit);
+            if !present {
+                f.add_tag(Tag::HistoryOnly);
+                f.message.push_str(" (only in git history)");
+            }
+            f
+        })
+        .collect()
+}
+
+/// The origin of a finding first seen in `commit` (its id alone when the commit cannot be read).
+fn commit_origin(info: Option<CommitInfo>, commit: Oid) -> Origin {
+    Origin::Commit(info.unwrap_or_else(|| CommitInfo {
+        sha: commit.to_string(),
+        author: String::new(),
+        email: String::new(),
+        date: String::new(),
+        summary: String::new(),
+    }))
 }
 
 /// Whether HEAD's version of `path` (relative to the scan root) holds the secret: for partial

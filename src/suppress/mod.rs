@@ -13,9 +13,12 @@ use crate::model::rule::Severity;
 use allowlist::Allowlist;
 use baseline::Baseline;
 
-/// Printed after a report with findings: how to fix or allow them.
-pub const ALLOW_HINT: &str = "To fix: remove the key from the file (and from history if it was committed), then revoke it.\n\
-If it is not a secret (a test fixture, a placeholder), allow it with a `keyhound:allow` comment on its line\n\
+/// Printed after a report with keys in it: how to fix them.
+pub const FIX_KEYS_HINT: &str =
+    "To fix: remove the key from the file (and from history if it was committed), then revoke it.";
+
+/// Printed after a report with findings: how to allow them.
+pub const ALLOW_HINT: &str = "If it is not a secret (a test fixture, a placeholder), allow it with a `keyhound:allow` comment on its line\n\
 (or `keyhound:allow-next-line` on the line above), an [allowlist] in .keyhound.toml, or a baseline:\n\
 `keyhound baseline create` (scans, the hook and the Action then use .keyhound-baseline.json at the repository root).";
 

@@ -107,18 +107,7 @@ fn bare_and_dot_git_targets_report_committed_env_files() {
     write(d, "README.md", "# app\n");
     write(d, "api/.env.production", "LOG_LEVEL=info\n");
     commit_all(d, "init");
-    let outer = tempfile::tempdir().unwrap();
-    let bare = outer.path().join("app.git");
-    git(
-        outer.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            d.to_str().unwrap(),
-            bare.to_str().unwrap(),
-        ],
-    );
+    let (outer, bare) = bare_clone(d, "app.git");
     for target in [bare.clone(), d.join(".git")] {
         let (code, report, err) = scan_json(outer.path(), &[target.to_str().unwrap()]);
         assert_eq!(code, 1, "{}: {report}\n{err}", target.display());

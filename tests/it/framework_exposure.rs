@@ -1,6 +1,7 @@
 //! Framework configs that inline server environment variables into the browser bundle, one
 //! config per framework, reported as `client-exposed-env` at the config line; and the same in a
-//! pre-commit scan, where only the added lines count.
+//! pre-commit scan, where only the added lines count; and in scans of commits (`--range`,
+//! `--history-only`, bare repositories), attributed to the commit that added them.
 
 use crate::common;
 use common::*;
@@ -132,4 +133,96 @@ fn staged_config_change_is_blocked_at_the_added_line_only() {
     assert_eq!(f[0]["rule_id"], "client-exposed-env");
     assert_eq!(f[0]["line"], 4);
     assert_eq!(f[0]["origin"], "staged");
+}
+
+/// (rule_id, path, commit, history-only?) of the browser-exposure findings of a report.
+fn browser_findings(report: &serde_json::Value) -> Vec<(String, String, String, bool)> {
+    let mut out: Vec<_> = findings(report)
+        .iter()
+        .filter(|f| f["rule_id"] == "client-exposed-env" || f["rule_id"] == "browser-sdk-client")
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["commit"].as_str().unwrap_or_default().to_string(),
+                f["tags"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|t| t == "history-only")),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn range_history_only_and_bare_scans_report_browser_exposure_from_commits() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "README.md", "# app\n");
+    let c1 = commit_all(d, "init");
+    write(
+        d,
+        "next.config.js",
+        "module.exports = {\n  env: {\n    OPENAI_API_KEY: process.env.OPENAI_API_KEY,\n  },\n};\n",
+    );
+    write(
+        d,
+        "app/chat.tsx",
+        "\"use client\";\nimport OpenAI from \"openai\";\nconst client = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_KEY, dangerouslyAllowBrowser: true });\n",
+    );
+    let c2 = commit_all(d, "chat in the browser");
+    // A later commit moves the SDK call to the server; the config stays.
+    write(
+        d,
+        "app/chat.tsx",
+        "export default function Chat() { return null; }\n",
+    );
+    let c3 = commit_all(d, "call the API from the server");
+
+    let (code, report, err) = scan_json(d, &["--range", &format!("{c1}..{c3}")]);
+    assert_eq!(code, 1, "{report}\n{err}");
+    assert_eq!(
+        browser_findings(&report),
+        vec![
+            (
+                "browser-sdk-client".into(),
+                "app/chat.tsx".into(),
+                c2.clone(),
+                true
+            ),
+            (
+                "client-exposed-env".into(),
+                "next.config.js".into(),
+                c2.clone(),
+                false
+            ),
+        ],
+        "{report}"
+    );
+
+    // A range after the commit that added them: not this range's doing.
+    let (code, report, _) = scan_json(d, &["--range", &format!("{c2}..{c3}")]);
+    assert_eq!(code, 0, "{report}");
+
+    let (_, report, _) = scan_json(d, &["--history-only"]);
+    assert_eq!(browser_findings(&report).len(), 2, "{report}");
+
+    // A bare clone has no working tree: the commits are what it has.
+    let (outer, bare) = bare_clone(d, "app.git");
+    let (_, report, _) = scan_json(outer.path(), &[bare.to_str().unwrap()]);
+    assert_eq!(browser_findings(&report).len(), 2, "{report}");
+
+    // A full scan reports them once, from the working tree: the fixed file is not reported.
+    let (_, report, _) = scan_json(d, &[]);
+    assert_eq!(
+        browser_findings(&report),
+        vec![(
+            "client-exposed-env".into(),
+            "next.config.js".into(),
+            String::new(),
+            false
+        )],
+        "{report}"
+    );
 }

@@ -352,18 +352,7 @@ fn bare_repositories_and_git_dirs_are_scanned_read_only() {
     commit_all(s, "deploy");
     std::fs::remove_file(s.join("deploy.sh")).unwrap();
     commit_all(s, "cleanup");
-    let parent = tempfile::tempdir().unwrap();
-    git(
-        parent.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            &s.display().to_string(),
-            "bare.git",
-        ],
-    );
-    let bare = parent.path().join("bare.git");
+    let (parent, bare) = bare_clone(s, "bare.git");
     let listing = |p: &Path| {
         let mut v: Vec<String> = walk_names(p);
         v.sort();

@@ -5,46 +5,23 @@
 use crate::common;
 
 use common::http::{MockServer, Reply};
-use common::{assert_valid_sarif, fake, keyhound, openai_key, write};
+use common::{assert_no_key, assert_valid_sarif, fake, keyhound, openai_key, write};
 use keyhound::finding::{Secret, Verification, VerifyStatus};
-use keyhound::live::{verifier, Client, Endpoints, Settings};
+use keyhound::live::{verifier, Client, Settings};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
 fn settings() -> Settings {
-    Settings {
-        timeout: Duration::from_millis(400),
-        connect_timeout: Duration::from_millis(400),
-        retries: 2,
-        backoff: Duration::from_millis(1),
-        max_wait: Duration::from_secs(3),
-        concurrency: 8,
-        per_second: 0.0,
-    }
+    common::verify_settings()
 }
 
 fn client_for(server: &MockServer, provider: &str, s: Settings) -> Client {
-    let endpoints = Endpoints::parse(&[format!("{provider}={}", server.url())]).unwrap();
-    Client::new(s, endpoints)
+    common::verify_client(server, provider, s)
 }
 
 /// Checks `secret` with `provider` against `server`.
 fn check(server: &MockServer, provider: &str, secret: &str) -> Verification {
-    client_for(server, provider, settings())
-        .check(verifier(provider).unwrap(), &Secret::new(secret))
-}
-
-fn assert_no_key(text: &str, key: &str) {
-    // Neither the key nor any 12-character piece of its random part.
-    assert!(!text.contains(key), "full key in: {text}");
-    let body = &key[key.len().saturating_sub(40).max(6)..];
-    for i in 0..body.len().saturating_sub(12) {
-        assert!(
-            !text.contains(&body[i..i + 12]),
-            "key fragment {} in: {text}",
-            &body[i..i + 12]
-        );
-    }
+    common::verify_with(server, provider, secret, settings())
 }
 
 // ---------- OpenAI semantics ----------

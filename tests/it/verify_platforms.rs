@@ -7,26 +7,17 @@ use crate::common;
 
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, write};
-use keyhound::finding::{Secret, Verification, VerifyStatus};
-use keyhound::live::{verifier, Client, Endpoints, Settings};
+use keyhound::finding::{Verification, VerifyStatus};
+use keyhound::live::{verifier, Endpoints, Settings};
 use serde_json::Value;
-use std::time::Duration;
 
-fn settings() -> Settings {
-    Settings {
-        timeout: Duration::from_millis(400),
-        connect_timeout: Duration::from_millis(400),
-        retries: 1,
-        backoff: Duration::from_millis(1),
-        max_wait: Duration::from_secs(2),
-        concurrency: 4,
-        per_second: 0.0,
-    }
-}
-
+/// One retry: the request counts below expect it.
 fn check(server: &MockServer, provider: &str, secret: &str) -> Verification {
-    let endpoints = Endpoints::parse(&[format!("{provider}={}", server.url())]).unwrap();
-    Client::new(settings(), endpoints).check(verifier(provider).unwrap(), &Secret::new(secret))
+    let settings = Settings {
+        retries: 1,
+        ..common::verify_settings()
+    };
+    common::verify_with(server, provider, secret, settings)
 }
 
 /// (provider, key template, path, scripted answer, verdict, text the detail must hold)

@@ -183,20 +183,76 @@ pub fn commit_with_hook(dir: &Path, msg: &str) -> (bool, String) {
     (out.status.success(), printed(&out))
 }
 
-/// Neither the key nor any 12-character piece of the last 30 characters of its body is in
-/// `text` (what `doctor` prints).
+/// Neither the key nor any 12-character piece of the random part of its body (its last 40
+/// characters, past a 6-character prefix) is in `text`.
 pub fn assert_no_key(text: &str, key: &str) {
     assert!(!text.contains(key), "full key in output:\n{text}");
-    let body = &key[key.len() - 30..];
-    for i in 0..body.len() - 12 {
+    let body = &key[key.len().saturating_sub(40).max(6)..];
+    for i in 0..body.len().saturating_sub(12) {
         assert!(
             !text.contains(&body[i..i + 12]),
-            "key fragment in output:\n{text}"
+            "key fragment {} in output:\n{text}",
+            &body[i..i + 12]
         );
     }
+}
+
+/// Live-check settings for stand-in servers on 127.0.0.1: short timeouts, two retries.
+pub fn verify_settings() -> keyhound::live::Settings {
+    use std::time::Duration;
+    keyhound::live::Settings {
+        timeout: Duration::from_millis(400),
+        connect_timeout: Duration::from_millis(400),
+        retries: 2,
+        backoff: Duration::from_millis(1),
+        max_wait: Duration::from_secs(3),
+        concurrency: 8,
+        per_second: 0.0,
+    }
+}
+
+/// A verification client whose `provider` endpoint is `server`.
+pub fn verify_client(
+    server: &http::MockServer,
+    provider: &str,
+    settings: keyhound::live::Settings,
+) -> keyhound::live::Client {
+    let endpoints =
+        keyhound::live::Endpoints::parse(&[format!("{provider}={}", server.url())]).unwrap();
+    keyhound::live::Client::new(settings, endpoints)
+}
+
+/// Checks `secret` with `provider`'s verifier against `server`, with `settings`.
+pub fn verify_with(
+    server: &http::MockServer,
+    provider: &str,
+    secret: &str,
+    settings: keyhound::live::Settings,
+) -> keyhound::finding::Verification {
+    verify_client(server, provider, settings).check(
+        keyhound::live::verifier(provider).unwrap(),
+        &keyhound::finding::Secret::new(secret),
+    )
 }
 
 /// `--verify-endpoint openai=URL` for a stand-in server.
 pub fn openai_endpoint(s: &http::MockServer) -> String {
     format!("openai={}", s.url())
+}
+
+/// A bare clone of the repository at `src`, as `<tempdir>/<name>`; the tempdir keeps it alive.
+pub fn bare_clone(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let outer = tempfile::tempdir().unwrap();
+    let bare = outer.path().join(name);
+    git(
+        outer.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            src.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    (outer, bare)
 }
