@@ -66,7 +66,7 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     // How to fix or allow, only when something was shown.
     if !out.findings.is_empty() && format == report::Format::Human && !plan.quiet {
         // Hygiene and exposure findings carry their own fix; only keys need revoking.
-        if out.findings.iter().any(|f| f.secret.is_some()) {
+        if out.findings.iter().any(|f| f.is_key()) {
             eprintln!("\n{}", suppress::FIX_KEYS_HINT);
         } else {
             eprintln!();

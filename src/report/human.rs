@@ -1,6 +1,7 @@
 //! `--format human`: live keys first, then by severity (critical at the top), then by file;
 //! each distinct remediation once (under the first finding it applies to); then a summary line.
 
+use super::message::{message, notes};
 use super::ReportContext;
 use crate::model::finding::Finding;
 use crate::model::rule::Severity;
@@ -83,9 +84,9 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         );
         let secret = f.shown_secret(ctx.no_redact).unwrap_or_default();
         let (message, secret) = if live {
-            (p.paint(red, &f.message), p.paint(red, &secret))
+            (p.paint(red, &message(f)), p.paint(red, &secret))
         } else {
-            (f.message.clone(), p.paint(bold, &secret))
+            (message(f), p.paint(bold, &secret))
         };
         writeln!(
             out,
@@ -93,7 +94,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             f.line, f.column
         )?;
         let mut facts = Vec::new();
-        facts.push(format!("rule {}", f.rule_id));
+        facts.push(format!("rule {}", f.rule_id()));
         if !f.tags.is_empty() {
             facts.push(
                 f.tags
@@ -119,7 +120,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             )?;
         }
         if let Some(v) = &f.verification {
-            let style = if v.status.is_live() {
+            let style = if f.is_live() {
                 AnsiColor::Red.on_default().bold()
             } else {
                 dim
@@ -138,7 +139,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
                 )
             )?;
         }
-        for n in &f.notes {
+        for n in &notes(f) {
             writeln!(out, "        {n}")?;
         }
         if advised.insert(f.remediation.as_str()) {

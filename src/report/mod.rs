@@ -4,6 +4,7 @@ pub mod counts;
 pub mod human;
 pub mod json;
 pub mod location;
+pub mod message;
 pub mod sarif;
 
 use crate::diag::Warnings;

@@ -142,7 +142,7 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
     // One reportingDescriptor per rule that has results, in a stable order.
     let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
     for f in findings {
-        rules.entry(f.rule_id.as_str()).or_insert(f);
+        rules.entry(f.rule_id()).or_insert(f);
     }
     let rule_index: BTreeMap<&str, usize> =
         rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
@@ -150,13 +150,13 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
         .values()
         .map(|f| {
             json!({
-                "id": f.rule_id,
-                "name": pascal(&f.rule_id),
-                "shortDescription": { "text": f.rule_name },
-                "fullDescription": { "text": format!("{} ({})", f.rule_name, f.provider) },
+                "id": f.rule_id(),
+                "name": pascal(f.rule_id()),
+                "shortDescription": { "text": f.reported_name() },
+                "fullDescription": { "text": format!("{} ({})", f.reported_name(), f.provider) },
                 "help": {
                     "text": f.remediation,
-                    "markdown": format!("**{}**\n\n{}", f.rule_name, f.remediation),
+                    "markdown": format!("**{}**\n\n{}", f.reported_name(), f.remediation),
                 },
                 "defaultConfiguration": { "level": level(f.severity) },
                 "properties": {
@@ -171,13 +171,13 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
         .iter()
         .map(|f| {
             let secret = f.shown_secret(ctx.no_redact);
-            let mut text = f.message.clone();
+            let mut text = super::message::message(f);
             if let Some(s) = &secret {
                 text.push_str(&format!(": {s}"));
             }
             if let Some(v) = &f.verification {
                 text.push_str(&format!(" [verified: {}", v.status.as_str()));
-                if v.status.is_live() {
+                if f.is_live() {
                     text.push_str(", rotate it now");
                 }
                 if !v.detail.is_empty() {
@@ -193,8 +193,8 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
             };
             text.push_str(&format!(". {}", f.remediation));
             json!({
-                "ruleId": f.rule_id,
-                "ruleIndex": rule_index[f.rule_id.as_str()],
+                "ruleId": f.rule_id(),
+                "ruleIndex": rule_index[f.rule_id()],
                 "level": level,
                 "message": { "text": text },
                 "locations": [{

@@ -3,7 +3,7 @@
 //! tree; no duplicate of a working-tree finding.
 
 use crate::git::{commit_info, oid_key, path_from_bytes, GitTarget, OidSet};
-use crate::model::finding::{short_sha, CommitInfo, Finding, Origin, Secret, Tag};
+use crate::model::finding::{short_sha, Annotation, CommitInfo, Finding, Origin, Secret, Tag};
 use git2::Oid;
 use std::collections::{HashMap, HashSet};
 
@@ -39,7 +39,7 @@ pub fn attribute(
     // from the files themselves; without one (`--range`, `--history-only`, a bare repository)
     // they come from the commits, as keys do.
     let (hits, exposures): (Vec<Hit>, Vec<Hit>) =
-        hits.into_iter().partition(|h| h.finding.secret.is_some());
+        hits.into_iter().partition(|h| h.finding.is_key());
     if !wt_scanned {
         wt.extend(exposures_in_history(target, exposures, head));
     }
@@ -59,7 +59,7 @@ pub fn attribute(
     let mut best: HashMap<(String, Option<Secret>, String), (Hit, usize)> = HashMap::new();
     for h in hits {
         let key = (
-            h.finding.rule_id.clone(),
+            h.finding.rule_id().to_string(),
             h.finding.secret.clone(),
             h.finding.path.clone(),
         );
@@ -79,7 +79,12 @@ pub fn attribute(
     let wt_index: HashMap<(String, Option<Secret>, String), usize> = wt
         .iter()
         .enumerate()
-        .map(|(i, f)| ((f.rule_id.clone(), f.secret.clone(), f.path.clone()), i))
+        .map(|(i, f)| {
+            (
+                (f.rule_id().to_string(), f.secret.clone(), f.path.clone()),
+                i,
+            )
+        })
         .collect();
     let head_tree = target.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
     let mut infos = HashMap::new();
@@ -122,7 +127,7 @@ pub fn attribute(
                 .push("still present in HEAD or the working tree".to_string());
         } else {
             f.add_tag(Tag::HistoryOnly);
-            f.message.push_str(" (only in git history)");
+            f.annotate(Annotation::HistoryOnly);
             f.remediation = format!("{HISTORY_ONLY_REMEDIATION} {}", f.remediation);
         }
         out.push(f);
@@ -137,9 +142,9 @@ fn exposures_in_history(target: &GitTarget, hits: Vec<Hit>, head: &OidSet) -> Ve
     for h in hits {
         let in_head = head.contains(&oid_key(h.blob));
         let key = (
-            h.finding.rule_id.clone(),
+            h.finding.rule_id().to_string(),
             h.finding.path.clone(),
-            h.finding.message.clone(),
+            h.finding.summary.clone(),
         );
         match best.get_mut(&key) {
             Some((kept, present)) => {
@@ -164,7 +169,7 @@ fn exposures_in_history(target: &GitTarget, hits: Vec<Hit>, head: &OidSet) -> Ve
             f.origin = commit_origin(info, hit.commit);
             if !present {
                 f.add_tag(Tag::HistoryOnly);
-                f.message.push_str(" (only in git history)");
+                f.annotate(Annotation::HistoryOnly);
             }
             f
         })

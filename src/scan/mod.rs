@@ -294,7 +294,7 @@ fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, Error> {
 /// Report order: by path, then line and column, then rule.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
+        (&a.path, a.line, a.column, a.rule_id()).cmp(&(&b.path, b.line, b.column, b.rule_id()))
     });
 }
 

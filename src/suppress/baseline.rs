@@ -95,13 +95,13 @@ pub fn render(findings: &[Finding]) -> String {
         let fp = f.fingerprint();
         let line = json!({
             "fingerprint": fp,
-            "rule_id": f.rule_id,
+            "rule_id": f.rule_id(),
             "path": f.path,
             "secret": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
         })
         .to_string();
         entries
-            .entry((f.path.clone(), f.rule_id.clone(), fp))
+            .entry((f.path.clone(), f.rule_id().to_string(), fp))
             .or_insert(line);
     }
     let mut out = format!("{{\n  \"keyhound_baseline\": {VERSION},\n  \"findings\": [");
