@@ -4,7 +4,9 @@
 #
 # Inputs (environment): INPUT_PATH (default .), INPUT_ARGS (extra `keyhound scan` arguments),
 # INPUT_SARIF_FILE (default keyhound.sarif), INPUT_FAIL_ON_FINDINGS (true|false),
-# INPUT_VERIFY (true|false); KEYHOUND_BIN (default: keyhound on PATH).
+# INPUT_VERIFY (true|false), INPUT_RANGE_CONFIG (base|head, default base: when the range changes
+# .keyhound.toml, the config at the range's base is used, so a pull request cannot configure its
+# own scan); KEYHOUND_BIN (default: keyhound on PATH).
 #
 # What it scans: a pull request's base..head, a push's before..after (for a new branch, from the
 # parent of its first pushed commit), a merge queue's base..head; everything (working tree and
@@ -74,7 +76,7 @@ elif [ -n "$base" ] && [ -n "$head" ]; then
 fi
 
 set -- scan "$path" --format sarif --output "$sarif"
-[ -n "$range" ] && set -- "$@" --range "$range"
+[ -n "$range" ] && set -- "$@" --range "$range" --range-config "${INPUT_RANGE_CONFIG:-base}"
 [ "$verify" = true ] && set -- "$@" --verify
 # INPUT_ARGS is split on whitespace, like a command line without quotes.
 read -r -a extra <<<"${INPUT_ARGS:-}"

@@ -204,6 +204,19 @@ pub struct ScanArgs {
     #[arg(long, value_name = "A..B", help_heading = "Git", conflicts_with_all = ["staged", "branch", "since_commit"])]
     pub range: Option<String>,
 
+    /// With --range: which .keyhound.toml to use when the range changes it. `base` (the
+    /// default): the config at the range's base, so a pull request cannot configure its own
+    /// scan (stderr says so); `head`: the one in the working tree.
+    #[arg(
+        long,
+        value_name = "WHICH",
+        value_enum,
+        default_value_t = RangeConfig::Base,
+        help_heading = "Git",
+        requires = "range"
+    )]
+    pub range_config: RangeConfig,
+
     /// Scan only the lines the git index adds compared with HEAD (for pre-commit hooks).
     #[arg(long, help_heading = "Git")]
     pub staged: bool,
@@ -222,10 +235,30 @@ pub struct ScanArgs {
     #[arg(long, help_heading = "Verification")]
     pub only_live: bool,
 
+    /// Check at most N distinct keys live; the rest are reported unchecked, and the output
+    /// says the limit was reached.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        help_heading = "Verification"
+    )]
+    pub verify_limit: usize,
+
     // --- suppression and policy ---
     /// Configuration file (default: .keyhound.toml at the scan root, if any).
     #[arg(long, value_name = "FILE", help_heading = "Suppression")]
     pub config: Option<PathBuf>,
+
+    /// Do not read the scanned repository's .keyhound.toml (built-in rules, or --config only):
+    /// for CI, where the config is part of the change under review.
+    #[arg(long, help_heading = "Suppression")]
+    pub no_repo_config: bool,
+
+    /// Allow user rules without keywords, which run their regex over every byte of every file
+    /// (a pathological regex then sets the scan's speed).
+    #[arg(long, help_heading = "Suppression")]
+    pub allow_keywordless_rules: bool,
 
     /// Report only findings that are not in this baseline file (default: .keyhound-baseline.json
     /// at the top of the repository, when there is one).
@@ -306,4 +339,13 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+}
+
+/// `--range-config`: which config a `--range` scan uses when the range changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RangeConfig {
+    /// The config at the range's base.
+    Base,
+    /// The config in the working tree (the range's head, in CI).
+    Head,
 }

@@ -114,6 +114,11 @@ pub struct Config {
     pub rules: Vec<Rule>,
     pub allowlist: Allowlist,
     pub scan: ScanDefaults,
+    /// What this config changes about the built-in detection, one sentence each: disabled,
+    /// overridden or downgraded built-in rules, verifiers refused, scan options that skip
+    /// content. A scanned repository's config is its author's input, so every change is shown
+    /// (human summary, stderr, SARIF `toolConfigurationNotifications`).
+    pub changes: Vec<String>,
 }
 
 impl Config {
@@ -161,25 +166,33 @@ impl Config {
 }
 
 /// Finds the config for a scan of `root`: `root/.keyhound.toml` (for a file, its directory's),
-/// else the one at the top of the git work tree that holds `root`.
+/// else the one at the top of the git work tree that holds `root`. A name that exists but is not
+/// a regular file (a committed symlink to a device) is returned too, so that loading it refuses
+/// it with a warning instead of silently skipping it.
 pub fn discover(root: &Path) -> Option<PathBuf> {
     let dir = if root.is_dir() {
         root.to_path_buf()
     } else {
         root.parent()?.to_path_buf()
     };
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
     let here = dir.join(FILE_NAME);
-    if here.is_file() {
+    if exists(&here) {
         return Some(here);
     }
     let repo = git2::Repository::discover(&dir).ok()?;
     let top = repo.workdir()?.join(FILE_NAME);
-    top.is_file().then_some(top)
+    exists(&top).then_some(top)
 }
 
 /// Loads the config named by `--config` (must exist), or the one [`discover`]ed for `root`, or
-/// none (built-in rules only).
-pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Config, Error> {
+/// none (built-in rules only). A discovered config that is not a regular file (a symlink to a
+/// device, a FIFO) or is too large is refused with a warning and the built-in rules apply.
+pub fn load(
+    explicit: Option<&Path>,
+    root: &Path,
+    warnings: &crate::diag::Warnings,
+) -> Result<Config, Error> {
     let path = match explicit {
         Some(p) => {
             if !p.is_file() {
@@ -196,9 +209,45 @@ pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Config, Error> {
             None => return Ok(Config::builtin()),
         },
     };
-    let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
-    let mut cfg = parse(&path.display().to_string(), &text)?;
+    let text = match crate::safe_io::read_regular_text(&path, crate::safe_io::SMALL_FILE) {
+        Ok(t) => t,
+        Err(e) if explicit.is_none() => {
+            warnings.warn(&e.chain(), "config refused; using the built-in rules");
+            return Ok(Config::builtin());
+        }
+        Err(e) => return Err(e),
+    };
+    let mut cfg = if explicit.is_none() {
+        parse_repository_config(&path.display().to_string(), &text)?
+    } else {
+        parse(&path.display().to_string(), &text)?
+    };
     cfg.path = Some(path);
+    Ok(cfg)
+}
+
+/// Parses the scanned repository's own config (`name` is how to call it in messages): like
+/// [`parse`], but its rules cannot choose a verifier (they would send whatever they match,
+/// another provider's keys included, to it).
+pub fn parse_repository_config(name: &str, text: &str) -> Result<Config, Error> {
+    let mut cfg = parse(name, text)?;
+    {
+        for r in &mut cfg.rules {
+            let builtin = rules::builtin_rules()
+                .into_iter()
+                .find(|b| b.id == r.id && b.regex == r.regex && b.provider == r.provider);
+            if let Some(v) = r.verify.take() {
+                match builtin {
+                    Some(b) if b.verify.as_deref() == Some(v.as_str()) => r.verify = Some(v),
+                    _ => cfg.changes.push(format!(
+                        "rule '{}' asks for verifier '{v}', refused: rules from the scanned repository's config cannot choose a verifier (pass the config with --config to allow it)",
+                        r.id
+                    )),
+                }
+            }
+        }
+    }
+    cfg.path = Some(PathBuf::from(name));
     Ok(cfg)
 }
 
@@ -230,6 +279,14 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// Whether verifier `v` is one the built-in rules use for `provider`'s keys (`gemini` for
+/// `google`, `openai` for `openai`).
+fn verifier_fits(builtin: &[Rule], provider: &str, v: &str) -> bool {
+    builtin
+        .iter()
+        .any(|b| b.provider.eq_ignore_ascii_case(provider) && b.verify.as_deref() == Some(v))
 }
 
 /// Parses and checks a config file's text; `name` is used in error messages.
@@ -279,6 +336,25 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
             });
         }
     }
+    let builtin = rules::builtin_rules();
+    let mut changes = Vec::new();
+    for (_, r) in &user {
+        if builtin.iter().any(|b| b.id == r.id) {
+            changes.push(format!("overrides built-in rule '{}'", r.id));
+        }
+        // A rule's verifier must be its own provider's: a rule for one provider's keys must not
+        // send what it matches to another provider.
+        if let Some(v) = &r.verify {
+            if !verifier_fits(&builtin, &r.provider, v) {
+                changes.push(format!(
+                    "rule '{}' (provider '{}') asks for verifier '{v}', refused: a rule's verifier must match its provider",
+                    r.id, r.provider
+                ));
+            }
+        }
+    }
+    let user_ids: std::collections::HashSet<String> =
+        user.iter().map(|(_, r)| r.id.clone()).collect();
     let mut all = rules::merge_rules(
         rules::builtin_rules(),
         user.into_iter().map(|(_, r)| r).collect(),
@@ -286,7 +362,18 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
     )
     .map_err(|e| e.in_file(name, None))?;
 
+    for r in all.iter_mut().filter(|r| user_ids.contains(&r.id)) {
+        if r.verify
+            .as_ref()
+            .is_some_and(|v| !verifier_fits(&builtin, &r.provider, v))
+        {
+            r.verify = None;
+        }
+    }
     for d in &raw.disabled_rules {
+        if builtin.iter().any(|b| b.id == *d.get_ref()) {
+            changes.push(format!("disables built-in rule '{}'", d.get_ref()));
+        }
         let before = all.len();
         all.retain(|r| r.id != *d.get_ref());
         if all.len() == before {
@@ -301,7 +388,17 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
     }
     for (id, sev) in &raw.severity {
         match all.iter_mut().find(|r| r.id == *id.get_ref()) {
-            Some(r) => r.severity = *sev,
+            Some(r) => {
+                if *sev < r.severity {
+                    changes.push(format!(
+                        "lowers rule '{}' from {} to {}",
+                        r.id,
+                        r.severity.as_str(),
+                        sev.as_str()
+                    ));
+                }
+                r.severity = *sev;
+            }
             None => {
                 let disabled = raw
                     .disabled_rules
@@ -360,11 +457,30 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
         allowlist.stopwords.push(w.to_ascii_lowercase());
     }
 
+    if raw.scan.no_archives {
+        changes.push("turns off archive scanning ([scan] no_archives)".to_string());
+    }
+    if raw.scan.no_history {
+        changes.push("turns off git history scanning ([scan] no_history)".to_string());
+    }
+    if raw.scan.max_file_size.is_some() {
+        changes.push("sets the file size limit ([scan] max_file_size)".to_string());
+    }
+    if let Some(f) = raw.scan.fail_on {
+        changes.push(format!(
+            "fails only on {} and above ([scan] fail_on)",
+            f.as_str()
+        ));
+    }
+    if raw.scan.baseline.is_some() {
+        changes.push("applies a baseline ([scan] baseline)".to_string());
+    }
     let cfg = Config {
         path: None,
         rules: all,
         allowlist,
         scan: raw.scan,
+        changes,
     };
     cfg.max_file_size().map_err(|e| match e {
         Error::Config { line, message, .. } => Error::Config {

@@ -4,6 +4,28 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// What every warning and note goes through before it is printed: the application installs
+/// one ([`set_filter`]) that redacts keys and escapes control characters (the text often holds
+/// what a scanned repository controls: paths, ref names, config values). Without one, line
+/// breaks and other control characters are replaced by `?`.
+static FILTER: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
+
+/// Installs the filter for warnings and notes (once per process; later calls are ignored).
+pub fn set_filter(f: fn(&str) -> String) {
+    let _ = FILTER.set(f);
+}
+
+/// One line of text, filtered.
+fn clean(text: &str) -> String {
+    match FILTER.get() {
+        Some(f) => f(text),
+        None => text
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect(),
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Warnings {
     count: AtomicUsize,
@@ -43,12 +65,13 @@ impl Warnings {
         }
     }
 
-    /// Prints `keyhound: warning: {what}: {why}` as one line (newlines in the parts are
-    /// flattened) and counts it.
+    /// Prints `keyhound: warning: {what}: {why}` as one line and counts it. The parts often
+    /// hold what a scanned repository controls (paths, ref names): any key in them is redacted
+    /// and control characters are escaped ([`crate::report::escape::line`]).
     pub fn warn(&self, what: &str, why: impl std::fmt::Display) {
         self.count.fetch_add(1, Ordering::Relaxed);
         if !self.quiet {
-            let line = format!("keyhound: warning: {what}: {why}").replace(['\n', '\r'], " ");
+            let line = format!("keyhound: warning: {}", clean(&format!("{what}: {why}")));
             self.line(&line);
         }
     }
@@ -56,7 +79,7 @@ impl Warnings {
     /// A note that is not a problem (e.g. "shallow clone"), never counted for `--strict`.
     pub fn note(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            let line = format!("keyhound: note: {msg}").replace(['\n', '\r'], " ");
+            let line = format!("keyhound: note: {}", clean(&msg.to_string()));
             self.line(&line);
         }
     }

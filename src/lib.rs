@@ -20,7 +20,9 @@ mod model;
 mod plan;
 mod report;
 pub mod rulecheck;
+mod safe_io;
 mod scan;
+mod scrub;
 mod source;
 mod suppress;
 /// Test support (fake, format-valid keys from rule example templates): public only with the
@@ -32,7 +34,7 @@ mod testkeys;
 mod verify;
 
 // The binary: parse the command line (`Cli`), run it, print the error chain and exit 2 on `Err`.
-pub use app::run;
+pub use app::{error_line, run};
 pub use cli::Cli;
 pub use diag::Warnings;
 pub use model::error::{Error, Result};

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             // One line: the error, then each of its causes.
-            eprintln!("keyhound: error: {}", e.chain());
+            eprintln!("keyhound: error: {}", keyhound::error_line(&e));
             ExitCode::from(2)
         }
     }

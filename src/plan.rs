@@ -27,6 +27,10 @@ pub struct Plan {
     pub exit: ExitPolicy,
     /// No warnings on stderr (`--quiet`).
     pub quiet: bool,
+    /// What the config changes about detection (disabled, overridden or downgraded built-in
+    /// rules, refused verifiers, skipped content), each naming the config: shown on stderr, in
+    /// the human summary and in SARIF, never silent.
+    pub notices: Vec<String>,
 }
 
 /// `--verify`, `--only-live`, `--verify-endpoint`.
@@ -38,6 +42,8 @@ pub struct VerifyPlan {
     pub only_live: bool,
     /// `PROVIDER=URL` overrides, checked even when verification is off.
     pub endpoints: Vec<String>,
+    /// At most this many distinct keys are checked live (`--verify-limit`).
+    pub limit: usize,
 }
 
 /// How and where to write the report.
@@ -65,6 +71,8 @@ pub struct Env {
 /// `keyhound scan`: the command line, with `.keyhound.toml`'s `[scan]` defaults where the
 /// command line left a choice open.
 pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, Error> {
+    check_keywordless(&cfg, args.allow_keywordless_rules)?;
+    let notices = config_notices(&cfg);
     let max_file_size = if env.max_file_size_given {
         args.max_file_size
     } else {
@@ -93,6 +101,8 @@ pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, Error> {
         include_public: args.include_public || cfg.scan.include_public,
         scan_dependencies: args.scan_dependencies || cfg.scan.scan_dependencies,
         progress: !args.quiet && env.stderr_is_terminal,
+        // A blob allowed at one path must still be reported at another.
+        per_path: cfg.allowlist.paths.is_some(),
     };
     let baseline = args.baseline.clone().or_else(|| cfg.baseline());
     let fail_on: Option<Severity> = args.fail_on.or(cfg.scan.fail_on);
@@ -108,6 +118,7 @@ pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, Error> {
             enabled: args.verify || args.only_live,
             only_live: args.only_live,
             endpoints: args.verify_endpoint.clone(),
+            limit: args.verify_limit,
         },
         report: ReportPlan {
             format: args.format,
@@ -122,7 +133,40 @@ pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, Error> {
             strict: args.strict,
         },
         quiet: args.quiet,
+        notices,
     })
+}
+
+/// "`.keyhound.toml`: disables built-in rule 'x'", one per change the config makes.
+pub fn config_notices(cfg: &Config) -> Vec<String> {
+    let from = cfg
+        .path
+        .as_ref()
+        .map_or_else(String::new, |p| format!("{}: ", p.display()));
+    cfg.changes.iter().map(|c| format!("{from}{c}")).collect()
+}
+
+/// A user rule without keywords runs its regex over every byte of every file, so one
+/// pathological regex sets the scan's speed: refused unless `--allow-keywordless-rules`.
+fn check_keywordless(cfg: &Config, allowed: bool) -> Result<(), Error> {
+    if allowed {
+        return Ok(());
+    }
+    let builtin = crate::model::rule::builtin_rules();
+    match cfg.rules.iter().find(|r| {
+        r.keywords.is_empty() && !builtin.iter().any(|b| b.id == r.id && b.regex == r.regex)
+    }) {
+        Some(r) => Err(Error::Rule {
+            id: r.id.clone(),
+            file: cfg.path.as_ref().map(|p| p.display().to_string()),
+            line: None,
+            message: format!(
+                "rule '{}' has no keywords, so its regex would run over every byte of every file; give it keywords, or accept the cost with --allow-keywordless-rules",
+                r.id
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// `keyhound baseline create`: the same scan as `keyhound scan PATH` with its defaults (config,
@@ -132,6 +176,7 @@ pub fn resolve_baseline(
     cfg: Config,
     env: Env,
 ) -> Result<(Vec<Rule>, ScanPlan, Allowlist), Error> {
+    check_keywordless(&cfg, false)?;
     let git = GitChoice {
         staged: false,
         no_history: args.no_history || cfg.scan.no_history,
@@ -144,6 +189,7 @@ pub fn resolve_baseline(
         include_public: cfg.scan.include_public,
         scan_dependencies: cfg.scan.scan_dependencies,
         progress: env.stderr_is_terminal,
+        per_path: cfg.allowlist.paths.is_some(),
         ..ScanOptions::default()
     };
     let plan = ScanPlan {

@@ -29,8 +29,11 @@ const ESCALATE_FROM: Severity = Severity::High;
 /// the text before it on its line is `NAME=`, `NAME: `, `"NAME": "`, `process.env.NAME ?? "`, ...
 pub fn public_var(data: &[u8], offset: usize) -> Option<(String, &'static str)> {
     let offset = offset.min(data.len());
-    let line_start = memchr::memrchr(b'\n', &data[..offset]).map_or(0, |i| i + 1);
-    let mut s = &data[line_start.max(offset.saturating_sub(256))..offset];
+    // Only the 256 bytes before the secret matter: searched for the line start there, not
+    // back to the start of a multi-megabyte line for every finding.
+    let lo = offset.saturating_sub(256);
+    let line_start = memchr::memrchr(b'\n', &data[lo..offset]).map_or(lo, |i| lo + i + 1);
+    let mut s = &data[line_start..offset];
     let trim_quotes = |s: &mut &[u8]| {
         while let Some((&b, rest)) = s.split_last() {
             if matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'`' | b'(' | b'{') {

@@ -20,18 +20,34 @@ enum Frame {
     },
 }
 
+/// Segments of a path kept per offset: the callers (notebook cells, source-map sources) look at
+/// the first few only, and a hostile document nested 200,000 levels deep with thousands of
+/// matches must not cost a copy of its whole path per match.
+pub const MAX_SEGS: usize = 8;
+/// Bytes of an object key kept in a snapshot.
+const MAX_KEY: usize = 64;
+
 fn snapshot(stack: &[Frame]) -> Vec<Seg> {
     stack
         .iter()
+        .take(MAX_SEGS)
         .map(|f| match f {
-            Frame::Obj { key, .. } => Seg::Key(key.clone().unwrap_or_default()),
+            Frame::Obj { key, .. } => {
+                let k = key.as_deref().unwrap_or_default();
+                let mut cut = k.len().min(MAX_KEY);
+                while !k.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                Seg::Key(k[..cut].to_string())
+            }
             Frame::Arr { index } => Seg::Index(*index),
         })
         .collect()
 }
 
-/// The path of the innermost value holding each of `offsets` (sorted ascending). Err(position)
-/// when the text before the last offset is not well-formed JSON.
+/// The path of the innermost value holding each of `offsets` (sorted ascending), its first
+/// [`MAX_SEGS`] segments. Err(position) when the text before the last offset is not
+/// well-formed JSON.
 pub fn paths_at(data: &[u8], offsets: &[usize]) -> Result<Vec<Vec<Seg>>, usize> {
     let mut out = Vec::with_capacity(offsets.len());
     let mut stack: Vec<Frame> = Vec::new();

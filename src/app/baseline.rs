@@ -1,7 +1,6 @@
 //! `keyhound baseline create`: the findings of `keyhound scan PATH`, written as a baseline.
 
 use crate::cli::BaselineCreateArgs;
-use crate::config;
 use crate::diag::Warnings;
 use crate::model::error::Error;
 use crate::plan::{self, Env};
@@ -9,10 +8,16 @@ use crate::suppress::baseline;
 
 pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, Error> {
     let warnings = Warnings::new(false);
-    let cfg = config::load(args.config.as_deref(), &args.path)?;
+    let cfg = super::scan::load_config(args.config.as_deref(), &args.path, false, &warnings)?;
+    for n in plan::config_notices(&cfg) {
+        warnings.note(n);
+    }
     let (rules, scan, allowlist) = plan::resolve_baseline(args, cfg, env)?;
-    let out = super::scan::scan_and_suppress(rules, &scan, &allowlist, None, &warnings)?;
-    let n = baseline::write(&args.output, &out.findings)?;
+    let prefix = super::scan::repo_prefix(&scan).unwrap_or_default();
+    let mut notices = Vec::new();
+    let out =
+        super::scan::scan_and_suppress(rules, &scan, &allowlist, None, &warnings, &mut notices)?;
+    let n = baseline::write(&args.output, &out.findings, &prefix)?;
     let found = baseline::discover::find(&args.path)
         .and_then(|p| p.canonicalize().ok())
         .zip(args.output.canonicalize().ok())
@@ -22,13 +27,13 @@ pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, Error> {
     } else {
         format!(
             "use it with `keyhound scan --baseline {}`",
-            args.output.display()
+            crate::report::escape::shell(&args.output.display().to_string())
         )
     };
     eprintln!(
         "keyhound: wrote {n} finding{} to {}; {how}",
         if n == 1 { "" } else { "s" },
-        args.output.display(),
+        crate::report::escape::text(&args.output.display().to_string()),
     );
     Ok(0)
 }

@@ -64,12 +64,21 @@ pub fn install(path: &Path, force: bool) -> Result<Installed, Error> {
     let dir = hooks_dir(path)?;
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let hook = dir.join("pre-commit");
-    let existing = std::fs::read(&hook).ok();
+    // `core.hooksPath` may point into the work tree, where a repository can commit a symlink
+    // named `pre-commit` (or `pre-commit.keyhound-backup`): never write through one.
+    crate::safe_io::check_target(&hook)?;
+    let existing = match std::fs::symlink_metadata(&hook) {
+        Ok(_) => Some(crate::safe_io::read_regular(
+            &hook,
+            crate::safe_io::SMALL_FILE,
+        )?),
+        Err(_) => None,
+    };
     let ours = existing
         .as_ref()
         .is_some_and(|b| String::from_utf8_lossy(b).contains(MARKER));
     let mut backup = None;
-    if existing.is_some() && !ours {
+    if let (Some(old), false) = (&existing, ours) {
         if !force {
             return Err(Error::Usage(format!(
                 "{} already exists and was not written by keyhound; rerun with --force to replace it \
@@ -78,17 +87,12 @@ pub fn install(path: &Path, force: bool) -> Result<Installed, Error> {
             )));
         }
         let b = dir.join("pre-commit.keyhound-backup");
-        std::fs::copy(&hook, &b).map_err(Error::io(&b))?;
+        crate::safe_io::write_atomic(&b, None, |w| w.write_all(old))?;
         backup = Some(b);
     }
     let exe = std::env::current_exe().ok();
-    std::fs::write(&hook, script(exe.as_deref())).map_err(Error::io(&hook))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
-            .map_err(Error::io(&hook))?;
-    }
+    let text = script(exe.as_deref());
+    crate::safe_io::write_atomic(&hook, Some(0o755), |w| w.write_all(text.as_bytes()))?;
     Ok(match (backup, ours) {
         (Some(b), _) => Installed::Replaced(hook, b),
         (None, true) => Installed::Updated(hook),

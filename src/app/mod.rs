@@ -12,8 +12,25 @@ use crate::plan::Env;
 use std::io::Write;
 use std::path::Path;
 
-/// Runs a parsed command line; returns the exit code.
+/// Runs a parsed command line; returns the exit code. Warnings on stderr go through
+/// [`safe_line`]; print an error with [`error_line`], which does the same.
 pub fn run(cli: Cli, env: Env) -> Result<u8, Error> {
+    crate::diag::set_filter(safe_line);
+    run_command(cli, env)
+}
+
+/// An error with its causes as one terminal-safe line that holds no key (it may echo a path, a
+/// ref name or a config value the scanned repository chose).
+pub fn error_line(e: &Error) -> String {
+    safe_line(&e.chain())
+}
+
+/// `text` as one terminal-safe line with every key detection finds in it redacted.
+pub fn safe_line(text: &str) -> String {
+    crate::report::escape::line(&crate::scrub::text(text))
+}
+
+fn run_command(cli: Cli, env: Env) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => scan::run(&args, env),
         Command::Rules(args) => match args.command {
@@ -51,11 +68,8 @@ pub(crate) fn write_output(
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     match path {
-        Some(p) => {
-            let file = std::fs::File::create(p).map_err(Error::io(p))?;
-            let mut w = std::io::BufWriter::new(file);
-            render(&mut w).and_then(|_| w.flush()).map_err(Error::io(p))
-        }
+        // Never through a symlink the scanned repository committed under the report's name.
+        Some(p) => crate::safe_io::write_atomic(p, None, render),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());

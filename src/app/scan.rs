@@ -16,22 +16,66 @@ use std::path::Path;
 
 pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     let warnings = Warnings::new(args.quiet);
-    let cfg = config::load(args.config.as_deref(), &args.paths[0])?;
-    let plan = plan::resolve(args, cfg, env)?;
+    let cfg = match range_base_config(args, &warnings)? {
+        Some(cfg) => cfg,
+        None => load_config(
+            args.config.as_deref(),
+            &args.paths[0],
+            args.no_repo_config,
+            &warnings,
+        )?,
+    };
+    let mut plan = plan::resolve(args, cfg, env)?;
+    for n in &plan.notices {
+        warnings.note(n);
+    }
     // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
     let verify_client = verify_client(&plan.verify, &warnings)?;
+    let repo_prefix = repo_prefix(&plan.scan);
     let base = if args.no_baseline {
         None
     } else {
-        load_baseline(plan.baseline.as_deref(), &args.paths[0], &warnings)?
-    };
-    let mut out = scan_and_suppress(plan.rules, &plan.scan, &plan.allowlist, base, &warnings)?;
+        load_baseline(
+            plan.baseline.as_deref(),
+            args.baseline.is_some(),
+            &args.paths[0],
+            &warnings,
+        )?
+    }
+    .map(|(b, how)| {
+        (
+            b.with_repo_prefix(repo_prefix.as_deref().unwrap_or("")),
+            how,
+        )
+    });
+    // A baseline is path-based suppression too: a blob it holds at one path is still reported
+    // at another.
+    plan.scan.options.per_path |= base.is_some();
+    let mut notices = plan.notices.clone();
+    let mut out = scan_and_suppress(
+        plan.rules,
+        &plan.scan,
+        &plan.allowlist,
+        base,
+        &warnings,
+        &mut notices,
+    )?;
     // After suppression: allowlisted or baselined keys are never sent to a provider.
     if let Some(client) = &verify_client {
-        verify::verify_findings(&mut out.findings, client, &warnings);
+        let summary = verify::schedule::verify_findings_limited(
+            &mut out.findings,
+            client,
+            &warnings,
+            plan.verify.limit,
+        );
+        if let Some(n) = summary.unchecked_note(plan.verify.limit) {
+            notices.push(n);
+        }
         if plan.verify.only_live {
             out.findings.retain(|f| f.is_live());
         }
+        // A provider's reply may echo a key (percent-encoded, or another finding's).
+        crate::scrub::findings(&mut out.findings);
     }
     // The exit code follows --fail-on over every finding; --min-severity only hides some.
     let code = plan.exit.exit_code(&out.findings, warnings.count());
@@ -47,17 +91,8 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
         },
         min_severity: plan.report.min_severity,
         hidden_below_min,
-
-        repo_prefix: {
-            let paths: Vec<std::path::PathBuf> =
-                plan.scan.roots.iter().map(|r| r.path.clone()).collect();
-            let staged = plan
-                .scan
-                .roots
-                .iter()
-                .any(|r| r.target == crate::scan::Target::Staged);
-            crate::scan::location::repo_prefix(&paths, staged)
-        },
+        repo_prefix,
+        notices,
     };
     let format = plan.report.format;
     super::write_output(plan.report.output.as_deref(), |w| {
@@ -76,17 +111,90 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     Ok(code)
 }
 
+/// For `--range A..B` when the range changes the scanned repository's `.keyhound.toml`: the
+/// config at A (or the built-in rules when A had none), and a note that says so. `None` when
+/// another config applies (`--config`, `--no-repo-config`, `--range-config head`, or a range
+/// that does not touch the config).
+fn range_base_config(
+    args: &ScanArgs,
+    warnings: &Warnings,
+) -> Result<Option<config::Config>, Error> {
+    let Some(range) = &args.range else {
+        return Ok(None);
+    };
+    if args.config.is_some()
+        || args.no_repo_config
+        || args.range_config == crate::cli::RangeConfig::Head
+    {
+        return Ok(None);
+    }
+    let Some(at_base) = crate::scan::config_at_range_base(
+        &args.paths[0],
+        range,
+        config::FILE_NAME,
+        crate::safe_io::SMALL_FILE,
+    )?
+    else {
+        return Ok(None);
+    };
+    let name = format!("{} at {}", at_base.path, at_base.base);
+    let cfg = match &at_base.text {
+        Some(text) => config::parse_repository_config(&name, text)?,
+        None => config::Config::builtin(),
+    };
+    warnings.note(format!(
+        "the range {range} changes {}: using the config at its base {} ({}); --range-config head uses the changed one",
+        at_base.path,
+        at_base.base,
+        if at_base.text.is_some() { "its .keyhound.toml" } else { "none there: built-in rules" }
+    ));
+    crate::scrub::set_rules(cfg.rules.clone());
+    Ok(Some(cfg))
+}
+
+/// The scan root's path inside its repository (`web/`), when one root inside a repository is
+/// scanned: reports and fingerprints use repository paths.
+pub(super) fn repo_prefix(scan: &ScanPlan) -> Option<String> {
+    let paths: Vec<std::path::PathBuf> = scan.roots.iter().map(|r| r.path.clone()).collect();
+    let staged = scan
+        .roots
+        .iter()
+        .any(|r| r.target == crate::scan::Target::Staged);
+    crate::scan::location::repo_prefix(&paths, staged)
+}
+
+/// The config of a scan: `--config FILE`, else (unless `--no-repo-config`) the scanned
+/// repository's `.keyhound.toml`, else the built-in rules.
+pub(super) fn load_config(
+    explicit: Option<&Path>,
+    root: &Path,
+    no_repo_config: bool,
+    warnings: &Warnings,
+) -> Result<config::Config, Error> {
+    if no_repo_config && explicit.is_none() {
+        return Ok(config::Config::builtin());
+    }
+    let cfg = config::load(explicit, root, warnings)?;
+    // Free text (warnings, commit summaries, paths) is checked with the user's rules too.
+    crate::scrub::set_rules(cfg.rules.clone());
+    Ok(cfg)
+}
+
 /// Scans, then drops what the allowlist allows and the baseline (when given, with how to name
-/// it) holds.
+/// it) holds; what they hid is added to `notices`.
 pub(super) fn scan_and_suppress(
     rules: Vec<Rule>,
     scan: &ScanPlan,
     allowlist: &Allowlist,
     base: Option<(Baseline, String)>,
     warnings: &Warnings,
+    notices: &mut Vec<String>,
 ) -> Result<ScanOutput, Error> {
     let engine = Engine::new(rules)?;
     let mut out = crate::scan::run(&engine, scan, warnings)?;
+    // Before suppression and fingerprints: a path named after a key is reported (and
+    // fingerprinted, and baselined) by its redacted name.
+    crate::scrub::findings(&mut out.findings);
     let (kept, mut hidden) = suppress::apply(
         std::mem::take(&mut out.findings),
         allowlist,
@@ -95,14 +203,19 @@ pub(super) fn scan_and_suppress(
     out.findings = kept;
     if let Some((_, how)) = &base {
         let n = hidden.baseline;
-        warnings.note(format!(
+        let note = format!(
             "{how} applied: {n} finding{} hidden by it",
             if n == 1 { "" } else { "s" }
-        ));
+        );
+        warnings.note(&note);
+        if n > 0 {
+            notices.push(note);
+        }
         hidden.baseline = 0;
     }
     if let Some(note) = hidden.note() {
-        warnings.note(note);
+        warnings.note(&note);
+        notices.push(note);
     }
     Ok(out)
 }
@@ -111,10 +224,22 @@ pub(super) fn scan_and_suppress(
 /// repository's `.keyhound-baseline.json` (a warning if unusable), with how to name it.
 fn load_baseline(
     named: Option<&Path>,
+    on_command_line: bool,
     root: &Path,
     warnings: &Warnings,
 ) -> Result<Option<(Baseline, String)>, Error> {
     use crate::suppress::baseline::discover;
+    if let Some(p) = named.filter(|_| !on_command_line) {
+        // Named by the scanned repository's config: its input, not the user's. One that is
+        // not a regular file (a symlink to `/dev/zero`) is a warning, not a hang.
+        return match discover::load_untrusted(p) {
+            Ok(b) => Ok(Some((b, format!("baseline {}", p.display())))),
+            Err(e) => {
+                warnings.warn("[scan] baseline", e);
+                Ok(None)
+            }
+        };
+    }
     if let Some(p) = named {
         return Ok(Some((
             Baseline::load(p)?,

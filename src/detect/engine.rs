@@ -205,7 +205,14 @@ impl Engine {
 
     /// Finds every secret in `hay`.
     pub fn scan(&self, hay: &[u8], hints: ScanHints) -> Vec<Match> {
-        let mut found = self.scan_plain(hay, hints);
+        self.scan_limited(hay, hints, usize::MAX)
+    }
+
+    /// [`Engine::scan`], collecting at most about `limit` candidate matches: a file made of
+    /// millions of key-shaped strings costs memory for the first ones only (the caller caps
+    /// what it reports and says so).
+    pub fn scan_limited(&self, hay: &[u8], hints: ScanHints, limit: usize) -> Vec<Match> {
+        let mut found = self.scan_plain(hay, hints, limit);
         if hints.decode_base64 {
             let inner = ScanHints {
                 decode_base64: false,
@@ -217,7 +224,10 @@ impl Engine {
                 };
                 // Overlaps inside the decoded text are resolved there, on their own spans: two
                 // rules matching one decoded key must not both survive as the same run.
-                for m in self.resolve_overlaps(self.scan_plain(&decoded, inner)) {
+                if found.len() >= limit {
+                    break;
+                }
+                for m in self.resolve_overlaps(self.scan_plain(&decoded, inner, limit)) {
                     found.push(Match {
                         span: run.clone(),
                         decoded: true,
@@ -234,27 +244,30 @@ impl Engine {
         let mut out = Vec::new();
         let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
         if let Some(keywords) = &self.prefilter {
-            for hit in keywords.find_all(hay) {
-                for &r in &self.keyword_rules[hit.pattern] {
-                    let rule = &self.rules[r];
-                    if rule.generic && !hints.generic {
-                        continue;
-                    }
-                    let ws = hit.start.saturating_sub(DEFAULT_LOOKBEHIND);
-                    let we = (hit.end + rule.window()).min(hay.len());
-                    match &mut open[r] {
-                        Some((s, e)) if ws <= *e && we >= *s => {
-                            *s = (*s).min(ws);
-                            *e = (*e).max(we);
+            // Streamed in pieces: the hits of a whole multi-megabyte blob are never held at once.
+            keywords.for_each_chunk(hay, |hits| {
+                for hit in hits {
+                    for &r in &self.keyword_rules[hit.pattern] {
+                        let rule = &self.rules[r];
+                        if rule.generic && !hints.generic {
+                            continue;
                         }
-                        slot => {
-                            if let Some((s, e)) = slot.replace((ws, we)) {
-                                out.push((r, s, e));
+                        let ws = hit.start.saturating_sub(DEFAULT_LOOKBEHIND);
+                        let we = (hit.end + rule.window()).min(hay.len());
+                        match &mut open[r] {
+                            Some((s, e)) if ws <= *e && we >= *s => {
+                                *s = (*s).min(ws);
+                                *e = (*e).max(we);
+                            }
+                            slot => {
+                                if let Some((s, e)) = slot.replace((ws, we)) {
+                                    out.push((r, s, e));
+                                }
                             }
                         }
                     }
                 }
-            }
+            });
         }
         for (r, slot) in open.into_iter().enumerate() {
             if let Some((s, e)) = slot {
@@ -269,9 +282,12 @@ impl Engine {
         out
     }
 
-    fn scan_plain(&self, hay: &[u8], hints: ScanHints) -> Vec<Match> {
+    fn scan_plain(&self, hay: &[u8], hints: ScanHints, limit: usize) -> Vec<Match> {
         let mut found = Vec::new();
         for (r, ws, we) in self.windows(hay, hints) {
+            if found.len() >= limit {
+                break;
+            }
             let Ok(c) = self.regex(r) else {
                 // Built-in rules are compiled in tests and user rules at start-up, so this
                 // cannot happen for a rule set that got this far.
@@ -279,7 +295,7 @@ impl Engine {
             };
             let mut caps = c.re.create_captures();
             let mut at = ws;
-            while at < we {
+            while at < we && found.len() < limit {
                 c.re.search_captures(&Input::new(hay).span(at..we), &mut caps);
                 let Some(m) = caps.get_match() else { break };
                 let next = match caps.get_group(c.secret) {
@@ -311,12 +327,21 @@ impl Engine {
                             self.accept(r, &hay[s.range()], &context)
                         };
                         if let Some((secret, verdict)) = accepted {
+                            let context = match (&context.user, &context.host) {
+                                (None, None) => context.name.map(str::to_string),
+                                (user, host) => Some(format!(
+                                    "{}@{}",
+                                    user.as_deref().unwrap_or(""),
+                                    host.as_deref().unwrap_or("")
+                                )),
+                            };
                             found.push(Match {
                                 rule: r,
                                 span: s.range(),
                                 secret,
                                 decoded: false,
                                 verdict,
+                                context,
                             });
                         }
                         s.end

@@ -16,6 +16,8 @@ use aho_corasick::{Anchored, MatchKind, StartKind};
 const STREAMS: usize = 4;
 /// Haystacks shorter than this many bytes per part are walked in one piece.
 const MIN_PART: usize = 256;
+/// Bytes searched per piece by [`Keywords::for_each_chunk`].
+pub const CHUNK: usize = 1 << 20;
 
 /// One keyword occurrence: `hay[start..end]` equals keyword `pattern`, ignoring ASCII case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,6 +83,31 @@ impl Keywords {
         }
         out.sort_unstable();
         out
+    }
+
+    /// [`Keywords::find_all`] in pieces of at most [`CHUNK`] bytes, in order, so the hits held
+    /// at once stay bounded however large `hay` is (`hf_` repeated over 24 MiB is 8 million
+    /// hits: 200 MB as one vector).
+    pub fn for_each_chunk(&self, hay: &[u8], mut f: impl FnMut(&[Hit])) {
+        if hay.len() <= CHUNK {
+            f(&self.find_all(hay));
+            return;
+        }
+        let reach = self.dfa.max_pattern_len().saturating_sub(1);
+        let mut base = 0;
+        while base < hay.len() {
+            let end = (base + CHUNK).min(hay.len());
+            let ext = (end + reach).min(hay.len());
+            let mut hits = self.find_all(&hay[base..ext]);
+            // Occurrences starting in the overlap belong to the next piece.
+            hits.retain(|h| h.start < end - base);
+            for h in &mut hits {
+                h.start += base;
+                h.end += base;
+            }
+            f(&hits);
+            base = end;
+        }
     }
 
     fn start(&self) -> StateID {
@@ -159,6 +186,22 @@ mod tests {
             .collect();
         hits.sort_unstable();
         hits
+    }
+
+    #[test]
+    fn pieces_find_what_one_pass_finds() {
+        let keywords: Vec<String> = ["hf_", "sk-proj-", "token"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let kw = Keywords::new(&keywords).unwrap();
+        let mut hay = Vec::new();
+        while hay.len() < 3 * CHUNK + 17 {
+            hay.extend_from_slice(b"xx hf_ sk-proj-a TOKEN ");
+        }
+        let mut pieces = Vec::new();
+        kw.for_each_chunk(&hay, |h| pieces.extend_from_slice(h));
+        assert_eq!(pieces, kw.find_all(&hay));
     }
 
     #[test]

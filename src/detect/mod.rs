@@ -34,6 +34,9 @@ pub struct Match {
     pub decoded: bool,
     /// What the rule's per-match check decided (severity, note, public by design), if it has one.
     pub verdict: Option<match_check::Verdict>,
+    /// Where the secret is assigned, without its value: the name a generic rule captured, or a
+    /// connection string's `user@host` (see `Finding::context`).
+    pub context: Option<String>,
 }
 
 impl Match {

@@ -108,11 +108,21 @@ pub fn path_from_bytes(b: &[u8]) -> PathBuf {
 }
 
 /// Absolute paths of the files git tracks, when `root` is inside a git work tree; `None`
-/// otherwise (or when the index cannot be read: then the ignore rules decide alone).
-pub fn tracked_files(root: &Path) -> Option<Vec<PathBuf>> {
+/// otherwise. `Some(Err(why))` when the index cannot be read (then the ignore rules decide
+/// alone, and the caller says so: tracked files that `.gitignore` matches are not read).
+pub fn tracked_files(root: &Path) -> Option<Result<Vec<PathBuf>, String>> {
     let repo = Repository::discover(root).ok()?;
     let workdir = repo.workdir()?.canonicalize().ok()?;
-    let index = repo.index().ok()?;
+    let index = match repo.index() {
+        Ok(i) => i,
+        Err(e) => {
+            return Some(Err(format!(
+                "{}: the git index cannot be read ({}); tracked files that .gitignore matches are not scanned",
+                repo.path().join("index").display(),
+                e.message()
+            )))
+        }
+    };
     let root_abs = root.canonicalize().ok()?;
     let strip = |p: PathBuf| -> PathBuf {
         // Report paths under `root` as the walk sees them (root as given, not canonical).
@@ -121,12 +131,10 @@ pub fn tracked_files(root: &Path) -> Option<Vec<PathBuf>> {
             Err(_) => p,
         }
     };
-    Some(
-        index
-            .iter()
-            .map(|e| strip(workdir.join(path_from_bytes(&e.path))))
-            .collect(),
-    )
+    Some(Ok(index
+        .iter()
+        .map(|e| strip(workdir.join(path_from_bytes(&e.path))))
+        .collect()))
 }
 
 /// Blob ids in HEAD's tree under the scan root (empty without HEAD).
@@ -148,12 +156,24 @@ pub fn head_blobs(target: &GitTarget) -> OidSet {
             None => return out,
         }
     };
-    let _ = root.walk(git2::TreeWalkMode::PreOrder, |_, e| {
-        if e.kind() == Some(git2::ObjectType::Blob) {
-            out.insert(oid_key(e.id()));
+    // An explicit stack, not libgit2's recursive walk: a tree can be thousands of levels deep.
+    let mut seen = OidSet::default();
+    let mut stack = vec![root];
+    while let Some(tree) = stack.pop() {
+        for e in tree.iter() {
+            match e.kind() {
+                Some(git2::ObjectType::Blob) => {
+                    out.insert(oid_key(e.id()));
+                }
+                Some(git2::ObjectType::Tree) if seen.insert(oid_key(e.id())) => {
+                    if let Ok(t) = repo.find_tree(e.id()) {
+                        stack.push(t);
+                    }
+                }
+                _ => {}
+            }
         }
-        git2::TreeWalkResult::Ok
-    });
+    }
     out
 }
 

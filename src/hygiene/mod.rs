@@ -184,8 +184,9 @@ impl<'a> RootCheck<'a> {
                     .push_str(&format!(" with {} key{}", keys, plural(keys)));
             }
             f.remediation = format!(
-                "Rotate every credential {0} ever held; it stays readable in history until you purge it: `git filter-repo --invert-paths --path {0}`, force-push, and have collaborators re-clone.",
-                a.path
+                "Rotate every credential {} ever held; it stays readable in history until you purge it: `git filter-repo --invert-paths --path {}`, force-push, and have collaborators re-clone.",
+                a.path,
+                crate::report::escape::shell(&a.path)
             );
             self.out.push(f);
         }
@@ -264,8 +265,12 @@ impl<'a> RootCheck<'a> {
             f.summary
                 .push_str(&format!(", including {keys} key{}", plural(keys)));
         }
+        // The name goes into shell commands the user may paste: quoted, so a file named
+        // `x;touch PWNED;.env` is a file name there too.
+        let quoted = crate::report::escape::shell(name);
+        let dashdash = if name.starts_with('-') { "-- " } else { "" };
         f.remediation = format!(
-            "Rotate every credential in {name}, then stop tracking it: `git rm --cached {name}`, add it to .gitignore, and commit. It stays in history: purge it with `git filter-repo --invert-paths --path {name}` if the repository was ever pushed."
+            "Rotate every credential in {name}, then stop tracking it: `git rm --cached {dashdash}{quoted}`, add it to .gitignore, and commit. It stays in history: purge it with `git filter-repo --invert-paths --path {quoted}` if the repository was ever pushed."
         );
     }
 
@@ -460,9 +465,10 @@ fn printf(lines: &[&str], target: &str) -> String {
         })
         .collect();
     format!(
-        "{} (e.g. `printf '%s\\n' {} >> {target}`)",
+        "{} (e.g. `printf '%s\\n' {} >> {}`)",
         listed.join(", "),
-        quoted.join(" ")
+        quoted.join(" "),
+        crate::report::escape::shell(target)
     )
 }
 

@@ -122,6 +122,8 @@ pub fn finding(id: CheckId, path: &str, line: usize, column: usize, origin: Orig
         verifier: None,
         notes: Vec::new(),
         public: None,
+        context: None,
+        ordinal: 1,
     }
 }
 

@@ -51,6 +51,10 @@ pub enum Error {
         /// a permission problem, said in the same words).
         error: std::io::Error,
     },
+    /// A path keyhound refuses to read or write: a symlink or non-regular file where it would
+    /// write, a device or an oversized file where it would read.
+    #[error("{}: {message}", path.display())]
+    Refused { path: PathBuf, message: String },
     /// A file that cannot be read or written.
     #[error("{}", path.display())]
     Io {

@@ -9,11 +9,22 @@ use std::fmt;
 /// A secret's full text. Never printed by `Debug`; reporters show [`Secret::redacted`] unless
 /// the user asked for `--no-redact`.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(String);
+pub struct Secret(String, bool);
 
 impl Secret {
     pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
+        Secret(s.into(), false)
+    }
+
+    /// A secret whose redacted form shows none of its characters: a generic `name = value`
+    /// match or a password, which may be low-entropy enough that a few shown characters narrow
+    /// an offline guess.
+    pub fn opaque(s: impl Into<String>) -> Secret {
+        Secret(s.into(), true)
+    }
+
+    pub fn is_opaque(&self) -> bool {
+        self.1
     }
 
     /// The full secret. Call sites are the verifiers, `--no-redact` output and hashing.
@@ -29,6 +40,9 @@ impl Secret {
     /// `sk-proj-Ab…9xQ`: the known prefix (`prefix_len` bytes), two more characters, and the last
     /// three when the secret is long enough for that to give nothing useful away.
     pub fn redacted(&self, prefix_len: usize) -> String {
+        if self.1 {
+            return OPAQUE.to_string();
+        }
         redact(&self.0, prefix_len)
     }
 }
@@ -38,6 +52,9 @@ impl fmt::Debug for Secret {
         write!(f, "Secret({})", redact(&self.0, 0))
     }
 }
+
+/// The redacted form of an opaque secret ([`Secret::opaque`]).
+pub const OPAQUE: &str = "…";
 
 /// See [`Secret::redacted`].
 pub fn redact(secret: &str, prefix_len: usize) -> String {
@@ -61,6 +78,31 @@ pub fn redact(secret: &str, prefix_len: usize) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a secret `rule` matched may be chosen by a person (a password, a generic
+/// `name = value`) rather than drawn at random by a provider: the generic rule, the
+/// connection-string and URL password rules (the ones with a password filter), and any secret
+/// shorter than 8 characters (whose redacted form shows none of it anyway).
+///
+/// The one classification behind both what a report shows and what a baseline stores: such a
+/// secret is redacted to [`OPAQUE`] (no character shown) and its fingerprint does not depend on
+/// its value ([`Finding::fingerprint`]), so neither lets anyone test guesses offline.
+pub fn is_low_entropy(rule: &Rule, secret: &str) -> bool {
+    rule.generic || rule.filter.is_some() || secret.chars().count() < 8
+}
+
+/// Bytes of `secret` that are one of `rule`'s keywords (its well-known prefix, `sk-proj-`).
+pub fn known_prefix_len(rule: &Rule, secret: &str) -> usize {
+    rule.keywords
+        .iter()
+        .filter(|k| {
+            secret.len() >= k.len()
+                && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+        })
+        .map(|k| k.len())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Where a finding's content came from.
@@ -275,6 +317,14 @@ pub struct Finding {
     /// Why the value is public by design (a publishable key, an anon key, a DSN), for findings
     /// reported with `--include-public`; `None` for secrets.
     pub public: Option<String>,
+    /// For a low-entropy secret ([`is_low_entropy`]): where it is assigned, without its value
+    /// (the name a generic `name = value` assigns, a connection string's user and host). Part
+    /// of its fingerprint in place of the secret.
+    pub context: Option<String>,
+    /// Which of the findings with the same rule, path, context and origin (working tree,
+    /// staged, or the commit that introduced it) this one is, from 1 in line order (see
+    /// `scan::number_findings`). Part of a low-entropy secret's fingerprint.
+    pub ordinal: u32,
 }
 
 impl Finding {
@@ -287,16 +337,7 @@ impl Finding {
         column: usize,
         origin: Origin,
     ) -> Finding {
-        let prefix_len = rule
-            .keywords
-            .iter()
-            .filter(|k| {
-                secret.len() >= k.len()
-                    && secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-            })
-            .map(|k| k.len())
-            .max()
-            .unwrap_or(0);
+        let prefix_len = known_prefix_len(rule, secret);
         let what = match &rule.key_type {
             Some(t) => format!("{} ({t})", rule.name),
             None => rule.name.clone(),
@@ -312,7 +353,11 @@ impl Finding {
             path: path.to_string(),
             line,
             column,
-            secret: Some(Secret::new(secret)),
+            secret: Some(if is_low_entropy(rule, secret) {
+                Secret::opaque(secret)
+            } else {
+                Secret::new(secret)
+            }),
             prefix_len,
             origin,
             tags: Vec::new(),
@@ -323,6 +368,8 @@ impl Finding {
             verifier: rule.verify.clone(),
             notes: Vec::new(),
             public: None,
+            context: None,
+            ordinal: 1,
         }
     }
 
@@ -388,18 +435,78 @@ impl Finding {
         self.annotations.push(a);
     }
 
-    /// Stable identity of a finding: rule + secret hash + path. Survives line moves, rebases and
-    /// squashes; never contains the secret.
-    pub fn fingerprint(&self) -> String {
+    /// The finding's path from the repository's top, for a scan rooted at `repo_prefix` (`web/`)
+    /// in it: `web/db.env`; a hygiene finding about `../.gitignore` is about `.gitignore`.
+    pub fn repo_path(&self, repo_prefix: &str) -> String {
+        let joined = format!("{repo_prefix}{}", self.path);
+        if !joined.contains("..") {
+            return joined;
+        }
+        let mut parts: Vec<&str> = Vec::new();
+        for p in joined.split('/') {
+            match p {
+                ".." if parts.last().is_some_and(|l| *l != "..") => {
+                    parts.pop();
+                }
+                "." => {}
+                _ => parts.push(p),
+            }
+        }
+        parts.join("/")
+    }
+
+    /// Stable identity of a finding, for baselines: it survives line moves, rebases and
+    /// squashes, never contains the secret, needs no key (a baseline committed from a laptop
+    /// matches on a fresh CI runner), and cannot be used to test guesses of a secret offline.
+    /// `repo_prefix` is the scan root's path inside its repository (`web/`, see
+    /// `scan::location::repo_prefix`), so `scan web/` and `scan .` agree.
+    ///
+    /// - A secret a provider drew at random (the large majority of rules): domain-separated
+    ///   SHA-256 of rule + secret + repository path. A different secret on the same line is new.
+    ///   Guessing a 20+ character random body is infeasible, so the hash gives nothing away.
+    /// - A secret a person may have chosen ([`Secret::is_opaque`], see [`is_low_entropy`]): the
+    ///   secret is not hashed at all. Rule + repository path + [`Finding::context`] (the
+    ///   assigned name) + [`Finding::ordinal`]. The trade-off: a password changed at the same
+    ///   name stays baselined (docs/hardening.md).
+    pub fn fingerprint(&self, repo_prefix: &str) -> String {
+        let repo_path = self.repo_path(repo_prefix);
         let mut h = Sha256::new();
-        h.update(b"keyhound-v1\0");
+        let field = |h: &mut Sha256, b: &[u8]| {
+            h.update((b.len() as u64).to_be_bytes());
+            h.update(b);
+        };
+        match &self.secret {
+            Some(s) if s.is_opaque() => {
+                h.update(b"keyhound-fp-v3/assignment\0");
+                field(&mut h, self.rule_id().as_bytes());
+                field(&mut h, repo_path.as_bytes());
+                field(&mut h, self.context.as_deref().unwrap_or("").as_bytes());
+                field(&mut h, &self.ordinal.max(1).to_be_bytes());
+            }
+            secret => {
+                h.update(b"keyhound-fp-v3/secret\0");
+                field(&mut h, self.rule_id().as_bytes());
+                field(&mut h, repo_path.as_bytes());
+                field(
+                    &mut h,
+                    secret.as_ref().map_or(&b""[..], |s| s.expose().as_bytes()),
+                );
+            }
+        }
+        hex(&h.finalize()[..16])
+    }
+
+    /// An identity for code-scanning alerts (SARIF `partialFingerprints`) that depends on no
+    /// secret and no key, so it is the same on every CI runner: rule + repository path + which
+    /// of that rule's findings in that path this is (`ordinal`, in report order).
+    pub fn location_fingerprint(&self, repo_prefix: &str, ordinal: usize) -> String {
+        let mut h = Sha256::new();
+        h.update(b"keyhound-location-v1\0");
         h.update(self.rule_id().as_bytes());
         h.update(b"\0");
-        if let Some(s) = &self.secret {
-            h.update(s.expose().as_bytes());
-        }
+        h.update(self.repo_path(repo_prefix).as_bytes());
         h.update(b"\0");
-        h.update(self.path.as_bytes());
+        h.update(ordinal.to_string().as_bytes());
         hex(&h.finalize()[..16])
     }
 

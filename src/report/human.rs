@@ -1,6 +1,7 @@
 //! `--format human`: live keys first, then by severity (critical at the top), then by file;
 //! each distinct remediation once (under the first finding it applies to); then a summary line.
 
+use super::escape::text as esc;
 use super::message::{message, notes};
 use super::ReportContext;
 use crate::model::finding::Finding;
@@ -75,18 +76,19 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             if any_live && !live && current.is_none_or(|(_, l, _)| l) {
                 writeln!(out, "{}\n", p.paint(bold, "OTHER FINDINGS"))?;
             }
-            writeln!(out, "{}", p.paint(bold.underline(), &f.path))?;
+            writeln!(out, "{}", p.paint(bold.underline(), &esc(&f.path)))?;
             current = Some(group);
         }
         let sev = p.paint(
             severity_style(f.severity),
             &format!("{:<8}", f.severity.as_str()),
         );
-        let secret = f.shown_secret(ctx.no_redact).unwrap_or_default();
+        let secret = esc(&f.shown_secret(ctx.no_redact).unwrap_or_default()).into_owned();
+        let message = esc(&message(f)).into_owned();
         let (message, secret) = if live {
-            (p.paint(red, &message(f)), p.paint(red, &secret))
+            (p.paint(red, &message), p.paint(red, &secret))
         } else {
-            (message(f), p.paint(bold, &secret))
+            (message, p.paint(bold, &secret))
         };
         writeln!(
             out,
@@ -113,8 +115,12 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
                 p.paint(
                     dim,
                     &format!(
-                        "commit {short} by {} <{}> on {}: {}",
-                        c.author, c.email, c.date, c.summary
+                        "commit {} by {} <{}> on {}: {}",
+                        esc(short),
+                        esc(&c.author),
+                        esc(&c.email),
+                        esc(&c.date),
+                        esc(&c.summary)
                     )
                 )
             )?;
@@ -128,7 +134,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             let detail = if v.detail.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", v.detail)
+                format!(" ({})", esc(&v.detail))
             };
             writeln!(
                 out,
@@ -140,16 +146,22 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             )?;
         }
         for n in &notes(f) {
-            writeln!(out, "        {n}")?;
+            writeln!(out, "        {}", esc(n))?;
         }
         if advised.insert(f.remediation.as_str()) {
-            writeln!(out, "        → {}", f.remediation)?;
+            writeln!(out, "        → {}", esc(&f.remediation))?;
         }
     }
     if !findings.is_empty() {
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary_line(findings, ctx))
+    writeln!(out, "{}", summary_line(findings, ctx))?;
+    // What changed how the scan judged (a repository's config disabling a rule, an allowlist
+    // that hid findings): part of the result, not a footnote on stderr only.
+    for n in &ctx.notices {
+        writeln!(out, "note: {}", esc(n))?;
+    }
+    Ok(())
 }
 
 /// "3 secrets (1 live), 2 exposed to browsers, 1 .env file not ignored in 2 files; scanned …".

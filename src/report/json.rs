@@ -18,7 +18,6 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
         "line": f.line,
         "column": f.column,
         "secret_redacted": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
-        "fingerprint": f.fingerprint(),
         "origin": match &f.origin {
             crate::model::finding::Origin::WorkingTree => "working_tree",
             crate::model::finding::Origin::Staged => "staged",
@@ -47,6 +46,8 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
 /// is in a repository.
 pub fn finding_json_in(f: &Finding, ctx: &ReportContext) -> Value {
     let mut v = finding_json(f, ctx.no_redact);
+    // The baseline's identity of the finding (see `Finding::fingerprint`).
+    v["fingerprint"] = json!(f.fingerprint(ctx.repo_prefix.as_deref().unwrap_or("")));
     if ctx.repo_prefix.is_some() {
         v["repo_path"] = json!(super::location::repo_path(
             ctx.repo_prefix.as_deref(),
@@ -84,6 +85,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
         "version": env!("CARGO_PKG_VERSION"),
         "findings": findings.iter().map(|f| finding_json_in(f, ctx)).collect::<Vec<_>>(),
         "summary": summary_json(findings, ctx),
+        "notices": ctx.notices,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -1,6 +1,7 @@
 //! Reporters: every output format renders the same `Finding` list; nothing else formats output.
 
 pub mod counts;
+pub mod escape;
 pub mod human;
 pub mod json;
 pub mod location;
@@ -39,6 +40,9 @@ pub struct ReportContext {
     /// The scan root relative to its repository's top (`web/`), when it is in one: SARIF
     /// `uri`s and JSON `repo_path` use it (see [`location`]).
     pub repo_prefix: Option<String>,
+    /// What changed how the scan judged (config changes to built-in rules, allowlists and
+    /// baselines that hid findings, a verification limit reached): shown in every format.
+    pub notices: Vec<String>,
 }
 
 /// Keeps the findings at or above `min` and returns how many were dropped (`--min-severity`).

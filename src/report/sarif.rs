@@ -7,9 +7,9 @@ use crate::model::rule::Severity;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation,
-    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -210,9 +210,16 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
                 .build()
         })
         .collect();
+    // Which of its rule's findings in its path each one is: the alert identity for code
+    // scanning (see `Finding::location_fingerprint`).
+    let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
     let results: Vec<SarifResult> = findings
         .iter()
         .map(|f| {
+            let ordinal = seen.entry((f.rule_id(), &f.path)).or_default();
+            *ordinal += 1;
+            let location_fp =
+                f.location_fingerprint(ctx.repo_prefix.as_deref().unwrap_or(""), *ordinal);
             let secret = f.shown_secret(ctx.no_redact);
             let mut message = super::message::message(f);
             if let Some(s) = &secret {
@@ -264,8 +271,8 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
                     ..Location::default()
                 }])
                 .partial_fingerprints(BTreeMap::from([(
-                    "keyhound/v1".to_string(),
-                    f.fingerprint(),
+                    "keyhound/location/v1".to_string(),
+                    location_fp,
                 )]))
                 .properties(bag(super::json::finding_json_in(f, ctx)))
                 .build()
@@ -278,9 +285,27 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
         .information_uri("https://github.com/keyhound/keyhound")
         .rules(descriptors)
         .build();
+    let notifications: Vec<Notification> = ctx
+        .notices
+        .iter()
+        .map(|n| {
+            Notification::builder()
+                .level(json!("warning"))
+                .message(Message {
+                    text: Some(n.clone()),
+                    ..Message::default()
+                })
+                .build()
+        })
+        .collect();
+    let invocation = Invocation::builder()
+        .execution_successful(true)
+        .tool_configuration_notifications(notifications)
+        .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
+        .invocations(vec![invocation])
         .column_kind(json!("unicodeCodePoints"))
         .build();
     Sarif::builder()
@@ -343,6 +368,7 @@ mod tests {
             min_severity: None,
             hidden_below_min: 0,
             repo_prefix: None,
+            notices: Vec::new(),
         }
     }
 

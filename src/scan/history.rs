@@ -2,19 +2,58 @@
 //! that introduced it; `history-only` when the secret is neither in HEAD nor in the working
 //! tree; no duplicate of a working-tree finding.
 
-use crate::git::{commit_info, oid_key, path_from_bytes, GitTarget, OidSet};
+use crate::git::{commit_info, path_from_bytes, GitTarget};
 use crate::model::finding::{short_sha, Annotation, CommitInfo, Finding, Origin, Secret, Tag};
 use git2::Oid;
 use std::collections::{HashMap, HashSet};
 
-/// A finding in a history blob, before attribution.
+/// A finding in history blobs, before attribution: one per (rule, secret, path), merged as the
+/// blobs are scanned (1,000 versions of a file holding 2,000 keys are 2,000 hits, not 2 million).
 #[derive(Debug)]
 pub struct Hit {
     pub finding: Finding,
-    pub blob: Oid,
+    /// The commit it was first found in (the oldest of the walk).
     pub commit: Oid,
     /// Position of the commit in the walk, oldest first.
     pub order: u32,
+    /// How many distinct blobs (versions of the file) held it.
+    pub versions: usize,
+    /// Whether one of those blobs is in HEAD's tree.
+    pub in_head: bool,
+}
+
+/// What hits are merged by: rule, secret and path; for a finding without a secret (a browser
+/// SDK client, a framework config), its summary too, so distinct exposures in one file stay
+/// distinct.
+pub type HitKey = (String, Option<Secret>, String, Option<String>);
+
+/// Hits merged per (rule, secret, path) as they arrive.
+#[derive(Debug, Default)]
+pub struct Hits(HashMap<HitKey, Hit>);
+
+impl Hits {
+    pub fn add(&mut self, h: Hit) {
+        let key = (
+            h.finding.rule_id().to_string(),
+            h.finding.secret.clone(),
+            h.finding.path.clone(),
+            (!h.finding.is_key()).then(|| h.finding.summary.clone()),
+        );
+        match self.0.get_mut(&key) {
+            Some(kept) => {
+                let versions = kept.versions + h.versions;
+                let in_head = kept.in_head || h.in_head;
+                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
+                    *kept = h;
+                }
+                kept.versions = versions;
+                kept.in_head = in_head;
+            }
+            None => {
+                self.0.insert(key, h);
+            }
+        }
+    }
 }
 
 /// What the user must know about a key that only lives in history.
@@ -22,59 +61,36 @@ pub const HISTORY_ONLY_REMEDIATION: &str = "This key is only in git history: del
 Rotate it (anyone with a clone can read it), and if the repository is public or shared, purge it from history \
 (git filter-repo or BFG) and have every clone re-fetched.";
 
-/// Merges history hits into the working-tree findings `wt`. `head` holds the blob ids of HEAD's
-/// tree; `wt_scanned` says whether `wt` is a working-tree scan of this repository (otherwise
-/// only HEAD decides whether a secret is still present).
-/// `display_prefix` is what the scan put before paths below the scan root (multi-root scans).
+/// Merges history hits into the working-tree findings `wt`. `wt_scanned` says whether `wt` is a
+/// working-tree scan of this repository (otherwise only HEAD decides whether a secret is still
+/// present). `display_prefix` is what the scan put before paths below the scan root
+/// (multi-root scans).
 pub fn attribute(
     target: &GitTarget,
     display_prefix: &str,
     wt: &mut Vec<Finding>,
-    hits: Vec<Hit>,
-    head: &OidSet,
+    hits: Hits,
     wt_scanned: bool,
 ) {
     // Findings without a secret (a browser SDK client, a framework config that inlines a
     // variable into the bundle) are about the files' content. A working-tree scan reports them
     // from the files themselves; without one (`--range`, `--history-only`, a bare repository)
     // they come from the commits, as keys do.
-    let (hits, exposures): (Vec<Hit>, Vec<Hit>) =
-        hits.into_iter().partition(|h| h.finding.is_key());
+    let (best, exposures): (Vec<_>, Vec<_>) =
+        hits.0.into_iter().partition(|(_, h)| h.finding.is_key());
     if !wt_scanned {
-        wt.extend(exposures_in_history(target, exposures, head));
+        wt.extend(exposures_in_history(target, exposures));
     }
     // Secrets that are still present: in the working tree, or in a blob of HEAD's tree.
-    let mut present: HashSet<&Secret> = HashSet::new();
+    let mut present: HashSet<Secret> = HashSet::new();
     if wt_scanned {
-        present.extend(wt.iter().filter_map(|f| f.secret.as_ref()));
+        present.extend(wt.iter().filter_map(|f| f.secret.clone()));
     }
     present.extend(
-        hits.iter()
-            .filter(|h| head.contains(&oid_key(h.blob)))
-            .filter_map(|h| h.finding.secret.as_ref()),
+        best.iter()
+            .filter(|(_, h)| h.in_head)
+            .filter_map(|(_, h)| h.finding.secret.clone()),
     );
-    let present: HashSet<Secret> = present.into_iter().cloned().collect();
-
-    // One hit per (rule, secret, path): the oldest commit's, counting the versions it is in.
-    let mut best: HashMap<(String, Option<Secret>, String), (Hit, usize)> = HashMap::new();
-    for h in hits {
-        let key = (
-            h.finding.rule_id().to_string(),
-            h.finding.secret.clone(),
-            h.finding.path.clone(),
-        );
-        match best.get_mut(&key) {
-            Some((kept, n)) => {
-                *n += 1;
-                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
-                    *kept = h;
-                }
-            }
-            None => {
-                best.insert(key, (h, 1));
-            }
-        }
-    }
 
     let wt_index: HashMap<(String, Option<Secret>, String), usize> = wt
         .iter()
@@ -89,14 +105,15 @@ pub fn attribute(
     let head_tree = target.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
     let mut infos = HashMap::new();
     let mut out = Vec::new();
-    for (key, (hit, versions)) in best {
+    for (key, hit) in best {
+        let versions = hit.versions;
         let info = infos
             .entry(hit.commit)
             .or_insert_with(|| commit_info(&target.repo, hit.commit))
             .clone();
         let sha = hit.commit.to_string();
         let short = short_sha(&sha);
-        if let Some(&i) = wt_index.get(&key) {
+        if let Some(&i) = wt_index.get(&(key.0.clone(), key.1.clone(), key.2.clone())) {
             // Keep the working-tree finding; say where it came from.
             let f = &mut wt[i];
             let note = match &info {
@@ -137,37 +154,17 @@ pub fn attribute(
 
 /// One finding per (rule, path, message) of the secret-less hits, from the oldest commit; those
 /// whose blob is not in HEAD are history-only (the file was fixed since).
-fn exposures_in_history(target: &GitTarget, hits: Vec<Hit>, head: &OidSet) -> Vec<Finding> {
-    let mut best: HashMap<(String, String, String), (Hit, bool)> = HashMap::new();
-    for h in hits {
-        let in_head = head.contains(&oid_key(h.blob));
-        let key = (
-            h.finding.rule_id().to_string(),
-            h.finding.path.clone(),
-            h.finding.summary.clone(),
-        );
-        match best.get_mut(&key) {
-            Some((kept, present)) => {
-                *present |= in_head;
-                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
-                    *kept = h;
-                }
-            }
-            None => {
-                best.insert(key, (h, in_head));
-            }
-        }
-    }
+fn exposures_in_history(target: &GitTarget, hits: Vec<(HitKey, Hit)>) -> Vec<Finding> {
     let mut infos = HashMap::new();
-    best.into_values()
-        .map(|(hit, present)| {
+    hits.into_iter()
+        .map(|(_, hit)| {
             let mut f = hit.finding;
             let info = infos
                 .entry(hit.commit)
                 .or_insert_with(|| commit_info(&target.repo, hit.commit))
                 .clone();
             f.origin = commit_origin(info, hit.commit);
-            if !present {
+            if !hit.in_head {
                 f.add_tag(Tag::HistoryOnly);
                 f.annotate(Annotation::HistoryOnly);
             }

@@ -7,7 +7,7 @@ pub mod location;
 mod progress;
 mod scanner;
 
-pub use crate::source::git_history::HistorySpec;
+pub use crate::source::git_history::{config_at_range_base, HistorySpec};
 
 use crate::detect::Engine;
 use crate::diag::Warnings;
@@ -70,6 +70,10 @@ pub struct ScanOptions {
     pub scan_dependencies: bool,
     /// Show a progress bar for long history walks (the caller checked stderr is a terminal).
     pub progress: bool,
+    /// Scan a history blob again at each other path it appears at: on when suppression depends
+    /// on the path (an `[allowlist] paths` glob, a baseline), so a blob allowed at one path is
+    /// still reported at another.
+    pub per_path: bool,
 }
 
 impl Default for ScanOptions {
@@ -84,6 +88,7 @@ impl Default for ScanOptions {
             include_public: false,
             scan_dependencies: false,
             progress: false,
+            per_path: false,
         }
     }
 }
@@ -131,6 +136,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         let mut findings = scanner.into_findings().0;
         let env = crate::hygiene::env_added::staged(&new_env, &findings);
         findings.extend(env);
+        // Ordinals were counted per staged file, over all its findings (see `Scanner`).
         sort_findings(&mut findings);
         return Ok(ScanOutput {
             findings,
@@ -148,12 +154,13 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
     // History first: its walk also collects the env files any commit added, which the hygiene
     // checks of the working tree need (one walk of the history, not two). Each repository's
     // history gets its own scanner, so its hits stay its own.
-    let mut histories: Vec<Option<(HistoryScan, Vec<history::Hit>)>> =
-        Vec::with_capacity(opened.len());
+    let mut histories: Vec<Option<(HistoryScan, history::Hits)>> = Vec::with_capacity(opened.len());
     for o in &opened {
         histories.push(match &o.history {
             Some((target, spec)) => {
-                let sink = Scanner::new(engine, opts, warnings);
+                // HEAD's blobs first: a hit is merged into its (rule, secret, path) as it
+                // arrives, remembering only whether one of its versions is in HEAD.
+                let sink = Scanner::new(engine, opts, warnings).with_head(git::head_blobs(target));
                 let scan = git_history::scan(
                     target,
                     &HistoryOptions {
@@ -162,6 +169,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
                         threads,
                         progress: opts.progress,
                         max_file_size: opts.max_file_size,
+                        per_path: opts.per_path,
                     },
                     &unpack,
                     warnings,
@@ -219,8 +227,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         stats.commits += walked.commits;
         stats.blobs += walked.blobs;
         bytes += walked.bytes;
-        let head = git::head_blobs(target);
-        history::attribute(target, &o.prefix, &mut findings, hits, &head, o.tree);
+        history::attribute(target, &o.prefix, &mut findings, hits, o.tree);
         // Without a working-tree scan (a commit selection, --history-only, a bare or .git
         // target) the hygiene pass does not run: report the env files these commits added.
         if !o.tree {
@@ -234,6 +241,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
         }
     }
     sort_findings(&mut findings);
+    number_findings(&mut findings);
     stats.files = files;
     stats.bytes = bytes;
     stats.elapsed = start.elapsed();
@@ -289,6 +297,32 @@ fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, Error> {
         }
     }
     Ok(out)
+}
+
+/// Sets each finding's [`Finding::ordinal`]: which of the findings with the same rule, path,
+/// context and origin (working tree, staged, or the commit that introduced it) it is, from 1 in
+/// report order. `findings` must be sorted ([`sort_findings`]).
+pub fn number_findings(findings: &mut [Finding]) {
+    use crate::model::finding::Origin;
+    let mut seen: std::collections::HashMap<(String, String, Option<String>, Option<String>), u32> =
+        std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let origin = match &f.origin {
+            Origin::Commit(c) => Some(c.sha.clone()),
+            Origin::Staged => Some(String::new()),
+            Origin::WorkingTree => None,
+        };
+        let n = seen
+            .entry((
+                f.rule_id().to_string(),
+                f.path.clone(),
+                f.context.clone(),
+                origin,
+            ))
+            .or_default();
+        *n += 1;
+        f.ordinal = *n;
+    }
 }
 
 /// Report order: by path, then line and column, then rule.

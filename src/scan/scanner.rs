@@ -1,10 +1,11 @@
 //! The scanner: the [`BlobSink`] every source pushes into. Per blob: binary skip, detection,
 //! inline allow comments, findings with line and column, annotation from the blob's path class.
 
-use super::history::Hit;
+use super::history::{Hit, Hits};
 use crate::annotate::{self, PathClass};
 use crate::detect::{Engine, ScanHints};
 use crate::diag::Warnings;
+use crate::git::{oid_key, OidSet};
 use crate::model::finding::{locate, Annotation, Finding, Origin, Tag};
 use crate::source::{is_binary, Blob, BlobSink, Provenance};
 use crate::suppress::inline::inline_allowed;
@@ -22,8 +23,17 @@ pub(super) struct Scanner<'a> {
     files: AtomicU64,
     bytes: AtomicU64,
     findings: Mutex<Vec<Finding>>,
-    hits: Mutex<Vec<Hit>>,
+    /// History hits, merged per (rule, secret, path) as they arrive.
+    hits: Mutex<Hits>,
+    /// Blob ids of HEAD's tree (history scanners only): whether a hit is still present.
+    head: OidSet,
+    /// Paths whose findings were capped: warned about once (1,000 versions of a file in
+    /// history are one warning).
+    capped: Mutex<std::collections::HashSet<String>>,
 }
+
+/// Findings reported per file (per blob, per archive member); past it, one warning.
+pub const MAX_FINDINGS_PER_FILE: usize = 1000;
 
 impl<'a> Scanner<'a> {
     pub(super) fn new(
@@ -39,8 +49,16 @@ impl<'a> Scanner<'a> {
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             findings: Mutex::new(Vec::new()),
-            hits: Mutex::new(Vec::new()),
+            hits: Mutex::new(Hits::default()),
+            head: OidSet::default(),
+            capped: Mutex::new(Default::default()),
         }
+    }
+
+    /// A scanner for a history: `head` holds the blob ids of HEAD's tree.
+    pub(super) fn with_head(mut self, head: OidSet) -> Self {
+        self.head = head;
+        self
     }
 
     /// Files and bytes scanned so far (working tree and staged blobs).
@@ -52,7 +70,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The findings of files and staged blobs, and the hits of history blobs.
-    pub(super) fn into_findings(self) -> (Vec<Finding>, Vec<Hit>) {
+    pub(super) fn into_findings(self) -> (Vec<Finding>, Hits) {
         (
             self.findings.into_inner().unwrap(),
             self.hits.into_inner().unwrap(),
@@ -66,7 +84,21 @@ impl<'a> Scanner<'a> {
             generic: !class.hash_list && !class.translation,
             decode_base64: true,
         };
-        let matches = self.engine.scan(blob.data, hints);
+        // A file of a million key-shaped strings is capped: its first findings are reported
+        // (and a warning says so), the rest would only cost memory and a report nobody reads.
+        let mut matches =
+            self.engine
+                .scan_limited(blob.data, hints, MAX_FINDINGS_PER_FILE.saturating_mul(4));
+        if matches.len() > MAX_FINDINGS_PER_FILE {
+            matches.sort_by_key(|m| m.span.start);
+            matches.truncate(MAX_FINDINGS_PER_FILE);
+            if self.capped.lock().unwrap().insert(blob.path.to_string()) {
+                self.warnings.warn(
+                    blob.path,
+                    format!("more than {MAX_FINDINGS_PER_FILE} findings; only the first {MAX_FINDINGS_PER_FILE} are reported"),
+                );
+            }
+        }
         let mut offsets: Vec<usize> = matches.iter().map(|m| m.span.start).collect();
         let mut order: Vec<usize> = (0..matches.len()).collect();
         order.sort_by_key(|&i| offsets[i]);
@@ -88,6 +120,9 @@ impl<'a> Scanner<'a> {
             let (line, column) = positions[k];
             let mut f =
                 Finding::for_secret(rule, &m.secret, blob.path, line, column, origin.clone());
+            if f.secret.as_ref().is_some_and(|s| s.is_opaque()) {
+                f.context.clone_from(&m.context);
+            }
             if let Some(v) = &m.verdict {
                 if let Some(s) = v.severity {
                     f.severity = s;
@@ -125,7 +160,7 @@ impl<'a> Scanner<'a> {
 
 impl BlobSink for Scanner<'_> {
     fn blob(&self, blob: Blob<'_>) {
-        if is_binary(blob.data) {
+        if is_binary(blob.path, blob.data) {
             return;
         }
         let origin = match blob.provenance {
@@ -148,21 +183,30 @@ impl BlobSink for Scanner<'_> {
                 blob: id,
                 commit,
                 order,
-            } => self
-                .hits
-                .lock()
-                .unwrap()
-                .extend(found.into_iter().map(|finding| Hit {
-                    finding,
-                    blob: id,
-                    commit,
-                    order,
-                })),
-            Provenance::Staged { added, binary } => self.findings.lock().unwrap().extend(
-                found
-                    .into_iter()
-                    .filter(|f| binary || touches_added_line(f, added)),
-            ),
+            } => {
+                let in_head = self.head.contains(&oid_key(id));
+                let mut hits = self.hits.lock().unwrap();
+                for finding in found {
+                    hits.add(Hit {
+                        finding,
+                        commit,
+                        order,
+                        versions: 1,
+                        in_head,
+                    });
+                }
+            }
+            Provenance::Staged { added, binary } => {
+                // Ordinals count every finding of the staged file, not only those on added
+                // lines: a second `DB_PASSWORD=` added below a baselined one is the second.
+                let mut found = found;
+                super::number_findings(&mut found);
+                self.findings.lock().unwrap().extend(
+                    found
+                        .into_iter()
+                        .filter(|f| binary || touches_added_line(f, added)),
+                )
+            }
         }
     }
 }

@@ -134,8 +134,10 @@ pub fn expand(
     warnings: &Warnings,
     visit: &mut dyn FnMut(String, &[u8], &mut u64),
 ) {
+    // Everything wrong with one archive is one warning line, however many members are bad.
+    let mut problems: Vec<String> = Vec::new();
     let result = match kind {
-        Kind::Zip => expand_zip(path, data, limits, budget, warnings, visit),
+        Kind::Zip => expand_zip(path, data, limits, budget, &mut problems, visit),
         Kind::Tar => expand_tar(path, &mut &data[..], limits, budget, visit),
         Kind::TarGz => expand_tar(
             path,
@@ -156,7 +158,10 @@ pub fn expand(
         }
     };
     if let Err(e) = result {
-        warnings.warn(path, e);
+        problems.push(e);
+    }
+    if !problems.is_empty() {
+        warnings.warn(path, problems.join("; "));
     }
 }
 
@@ -189,7 +194,7 @@ fn expand_zip(
     data: &[u8],
     limits: Limits,
     budget: &mut u64,
-    warnings: &Warnings,
+    problems: &mut Vec<String>,
     visit: &mut dyn FnMut(String, &[u8], &mut u64),
 ) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data))
@@ -197,11 +202,14 @@ fn expand_zip(
     // Members skipped as bombs: one warning per archive, not one per member (a bomb can
     // hold thousands).
     let mut bombs: Vec<(String, u64)> = Vec::new();
+    let mut unreadable: Option<(usize, String)> = None;
+    let mut n_unreadable = 0usize;
     for i in 0..zip.len() {
         let mut member = match zip.by_index(i) {
             Ok(m) => m,
             Err(e) => {
-                warnings.warn(path, format!("zip member {i}: {e}"));
+                n_unreadable += 1;
+                unreadable.get_or_insert((i, e.to_string()));
                 continue;
             }
         };
@@ -214,22 +222,31 @@ fn expand_zip(
             bombs.push((name, member.size() / compressed));
             continue;
         }
-        let bytes = read_member(&mut member, limits, budget)?;
+        // The declared size may lie: the read is bounded by what the compressed size allows
+        // (past 1 MiB), and what was actually inflated is what counts.
+        let ratio_cap = compressed.saturating_mul(MAX_RATIO).max(1 << 20);
+        let bytes = read_member(&mut (&mut member).take(ratio_cap + 1), limits, budget)?;
+        if bytes.len() as u64 > ratio_cap {
+            bombs.push((name, bytes.len() as u64 / compressed));
+            continue;
+        }
         visit(format!("{path}!{name}"), &bytes, budget);
+    }
+    if let Some((i, e)) = unreadable {
+        problems.push(match n_unreadable {
+            1 => format!("zip member {i}: {e}"),
+            n => format!("{n} zip members unreadable (first: member {i}: {e})"),
+        });
     }
     match bombs.as_slice() {
         [] => {}
-        [(name, ratio)] => warnings.warn(
-            &format!("{path}!{name}"),
-            format!("skipped: inflates {ratio}x (zip bomb?)"),
-        ),
-        [(name, ratio), rest @ ..] => warnings.warn(
-            path,
-            format!(
-                "skipped {} members that inflate more than {MAX_RATIO}x (zip bomb?), e.g. {name} ({ratio}x)",
-                rest.len() + 1
-            ),
-        ),
+        [(name, ratio)] => problems.push(format!(
+            "{name} skipped: inflates {ratio}x (zip bomb?)"
+        )),
+        [(name, ratio), rest @ ..] => problems.push(format!(
+            "skipped {} members that inflate more than {MAX_RATIO}x (zip bomb?), e.g. {name} ({ratio}x)",
+            rest.len() + 1
+        )),
     }
     Ok(())
 }

@@ -27,6 +27,7 @@ use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
@@ -73,6 +74,10 @@ pub struct HistoryOptions<'a> {
     pub progress: bool,
     /// Larger blobs are skipped with a warning.
     pub max_file_size: u64,
+    /// Scan a blob again at each other path it appears at: on when suppression depends on the
+    /// path (an `[allowlist] paths` glob, a baseline), so a blob allowed at one path is still
+    /// reported at another.
+    pub per_path: bool,
 }
 
 /// Blob records per message from the walker to the workers.
@@ -119,6 +124,7 @@ pub fn scan(
         threads,
         progress,
         max_file_size,
+        per_path,
     } = *opts;
     let repo = &target.repo;
     let (tips, hides) = select(repo, spec, warnings)?;
@@ -158,6 +164,7 @@ pub fn scan(
         let walker = s.spawn(|| {
             let repo = Repository::open(git_dir).map_err(|e| e.message().to_string())?;
             let mut walk = TreeWalk::new(&repo, prefix, &problems);
+            walk.per_path = per_path;
             let mut batch = Vec::with_capacity(BATCH);
             walk.run(&commits, &pb, &mut |rec| {
                 batch.push(rec);
@@ -308,6 +315,110 @@ fn commit_of(repo: &Repository, flag: &'static str, rev: &str) -> Result<Oid, Er
         .map_err(|_| bad(format!("'{rev}' does not name a commit")))
 }
 
+/// The config a `--range` scan should use when the range itself changes it: the scanned change
+/// must not configure its own scan (a pull request that adds `disabled_rules` for the key it
+/// commits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeBaseConfig {
+    /// The range's base commit (short id).
+    pub base: String,
+    /// The config's path from the repository's top (`.keyhound.toml`, `web/.keyhound.toml`).
+    pub path: String,
+    /// Its text at the base; `None` when the base had no config there (built-in rules apply).
+    pub text: Option<String>,
+}
+
+/// When `range` (`A..B`, `A...B`) changes the config a scan of `root` would read (`file_name`
+/// in the root's directory, else at the repository's top), the config at the range's base (`A`,
+/// or the merge base for `A...B`); `None` when the range does not change it, when the base is
+/// the null id of a new branch, or outside a repository. A config at the base larger than
+/// `max_bytes` is an error.
+pub fn config_at_range_base(
+    root: &Path,
+    range: &str,
+    file_name: &str,
+    max_bytes: u64,
+) -> Result<Option<RangeBaseConfig>, Error> {
+    let Some(target) = crate::git::open_target(root) else {
+        return Ok(None);
+    };
+    let repo = &target.repo;
+    let (a, b, symmetric) = if let Some((a, b)) = range.split_once("...") {
+        (a, b, true)
+    } else if let Some((a, b)) = range.split_once("..") {
+        (a, b, false)
+    } else {
+        return Ok(None); // The history scan reports the bad range.
+    };
+    let a = if a.is_empty() { "HEAD" } else { a };
+    let b = if b.is_empty() { "HEAD" } else { b };
+    if is_null_rev(a) {
+        return Ok(None);
+    }
+    let head = commit_of(repo, "--range", b)?;
+    let mut base = commit_of(repo, "--range", a)?;
+    if symmetric {
+        base = repo.merge_base(base, head).map_err(|e| Error::Revision {
+            flag: "--range",
+            rev: range.to_string(),
+            message: format!("no merge base of '{a}' and '{b}': {}", e.message()),
+        })?;
+    }
+    let tree_of = |c: Oid| {
+        repo.find_commit(c)
+            .and_then(|c| c.tree())
+            .map_err(Error::git(format!("--range: commit {c} cannot be read")))
+    };
+    let (base_tree, head_tree) = (tree_of(base)?, tree_of(head)?);
+    // Where `config::discover` looks: the root's directory, then the repository's top.
+    let mut candidates = Vec::new();
+    if !target.prefix.is_empty() {
+        candidates.push(format!("{}/{file_name}", display_path(&target.prefix)));
+    }
+    candidates.push(file_name.to_string());
+    let id_at = |tree: &Tree<'_>, path: &str| tree.get_path(Path::new(path)).ok().map(|e| e.id());
+    if candidates
+        .iter()
+        .all(|p| id_at(&base_tree, p) == id_at(&head_tree, p))
+    {
+        return Ok(None);
+    }
+    let short = base.to_string()[..12].to_string();
+    for path in &candidates {
+        let Ok(entry) = base_tree.get_path(Path::new(path)) else {
+            continue;
+        };
+        let refused = |message: String| Error::Config {
+            path: format!("{path} at {short}"),
+            line: None,
+            message,
+        };
+        let blob = entry
+            .to_object(repo)
+            .ok()
+            .and_then(|o| o.into_blob().ok())
+            .ok_or_else(|| refused("not a file".to_string()))?;
+        if blob.size() as u64 > max_bytes {
+            return Err(refused(format!(
+                "{} bytes, more than a config can be",
+                blob.size()
+            )));
+        }
+        let text = String::from_utf8(blob.content().to_vec())
+            .map_err(|_| refused("not UTF-8 text".to_string()))?;
+        return Ok(Some(RangeBaseConfig {
+            base: short,
+            path: path.clone(),
+            text: Some(text),
+        }));
+    }
+    Ok(Some(RangeBaseConfig {
+        base: short,
+        path: candidates.last().cloned().unwrap_or_default(),
+        text: None,
+    }))
+}
+
 /// A CI "before" sha for a new branch (`0000000…`): there is nothing to exclude.
 fn is_null_rev(rev: &str) -> bool {
     rev.len() >= 7 && rev.bytes().all(|b| b == b'0')
@@ -399,7 +510,24 @@ fn all_tips(repo: &Repository, warnings: &Warnings) -> Vec<Oid> {
                 }
             }
         }
-        Err(e) => warnings.warn("git history", format!("cannot list refs: {}", e.message())),
+        // libgit2 gives up on all refs for one bad `packed-refs` line: read the files, skipping
+        // (and naming) only what is bad.
+        Err(_) => {
+            for (name, oid) in super::ref_files::ref_targets(repo, warnings) {
+                match repo.find_object(oid, None) {
+                    // A tag of a tree or blob is rare, and not history.
+                    Ok(obj) => {
+                        if let Ok(c) = obj.peel_to_commit() {
+                            add(c.id(), &mut tips);
+                        }
+                    }
+                    Err(e) => warnings.warn(
+                        &name,
+                        format!("points to a missing object: {}", e.message()),
+                    ),
+                }
+            }
+        }
     }
     // `refs/stash` is the newest stash; the older ones live in its reflog.
     for oid in stash_log(repo) {
@@ -521,6 +649,8 @@ struct TreeWalk<'a> {
     /// Env file paths met (below the scan root) with the first commit that held each.
     env_files: Vec<(Vec<u8>, Oid)>,
     env_seen: HashSet<Vec<u8>>,
+    /// Remember trees and blobs per path (see [`TreeWalk::seen_key`]).
+    per_path: bool,
 }
 
 const MODE_TREE: i32 = 0o040000;
@@ -538,6 +668,7 @@ impl<'a> TreeWalk<'a> {
             submodules: HashSet::new(),
             env_files: Vec::new(),
             env_seen: HashSet::new(),
+            per_path: false,
         }
     }
 
@@ -592,17 +723,27 @@ impl<'a> TreeWalk<'a> {
         (e.filemode() == MODE_TREE).then(|| e.id())
     }
 
-    fn tree(
-        &mut self,
-        oid: Oid,
-        outside: &[Oid],
-        path: &mut Vec<u8>,
-        commit: Oid,
-        order: u32,
-        emit: &mut dyn FnMut(BlobRecord),
-    ) {
-        if !self.seen_trees.insert(oid_key(oid)) || outside.contains(&oid) {
-            return;
+    /// The key a tree or blob is remembered by: its id, and with `per_path` its path too (so the
+    /// same blob at another path is scanned there as well, where path-based suppression may
+    /// decide otherwise).
+    fn seen_key(&self, oid: Oid, path: &[u8]) -> u128 {
+        let k = oid_key(oid);
+        if !self.per_path {
+            return k;
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        path.hash(&mut h);
+        let h = h.finish() as u128;
+        k ^ h ^ (h << 64)
+    }
+
+    /// Opens a tree to walk unless it was walked already (at this path, with `per_path`) or a
+    /// parent outside the walk holds it.
+    fn open(&mut self, oid: Oid, outside: &[Oid], path: &[u8]) -> Option<Frame<'a>> {
+        let key = self.seen_key(oid, path);
+        if !self.seen_trees.insert(key) || outside.contains(&oid) {
+            return None;
         }
         let tree = match self.repo.find_tree(oid) {
             Ok(t) => t,
@@ -613,31 +754,65 @@ impl<'a> TreeWalk<'a> {
                     display_path(path)
                 };
                 self.problems.missing(&format!("tree {oid} ({at})"), &e);
-                return;
+                return None;
             }
         };
-        let outside_trees: Vec<Tree<'_>> = outside
+        let outside = outside
             .iter()
             .filter_map(|o| self.repo.find_tree(*o).ok())
             .collect();
-        let base = path.len();
-        for entry in tree.iter() {
-            let name = entry.name_bytes();
-            path.truncate(base);
-            if base > 0 {
+        Some(Frame {
+            tree,
+            outside,
+            next: 0,
+            base: path.len(),
+        })
+    }
+
+    /// Walks the tree `root` and everything below it with an explicit stack: a tree thousands
+    /// of levels deep (a hostile repository) costs memory, not the thread's stack.
+    fn tree(
+        &mut self,
+        root: Oid,
+        outside: &[Oid],
+        path: &mut Vec<u8>,
+        commit: Oid,
+        order: u32,
+        emit: &mut dyn FnMut(BlobRecord),
+    ) {
+        let start = path.len();
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        if let Some(f) = self.open(root, outside, path) {
+            stack.push(f);
+        }
+        while let Some(top) = stack.last_mut() {
+            path.truncate(top.base);
+            if top.base > 0 {
                 path.push(b'/');
             }
-            path.extend_from_slice(name);
-            let id = entry.id();
-            match entry.filemode() {
+            let name_at = path.len();
+            // The entry is read into locals and dropped here: it borrows the frame's tree.
+            let Some((id, mode)) = top.tree.get(top.next).map(|e| {
+                path.extend_from_slice(e.name_bytes());
+                (e.id(), e.filemode())
+            }) else {
+                stack.pop();
+                continue;
+            };
+            top.next += 1;
+            let name = &path[name_at..];
+            match mode {
                 MODE_TREE => {
-                    let sub: Vec<Oid> = outside_trees
+                    let sub: Vec<Oid> = top
+                        .outside
                         .iter()
                         .filter_map(|t| t.get_name_bytes(name))
                         .filter(|e| e.filemode() == MODE_TREE)
                         .map(|e| e.id())
                         .collect();
-                    self.tree(id, &sub, path, commit, order, emit);
+                    if let Some(f) = self.open(id, &sub, path.as_slice()) {
+                        stack.push(f);
+                    }
                 }
                 MODE_GITLINK => {
                     self.submodules.insert(path.clone());
@@ -645,24 +820,21 @@ impl<'a> TreeWalk<'a> {
                 // A symlink's blob is its target path, not content.
                 MODE_LINK => {}
                 _ => {
+                    let in_outside = top
+                        .outside
+                        .iter()
+                        .any(|t| t.get_name_bytes(name).is_some_and(|e| e.id() == id));
                     // A path the base of a range already held was not added by these commits.
                     if may_be_dotenv(name)
                         && is_dotenv(&String::from_utf8_lossy(path))
                         && !self.env_seen.contains(path.as_slice())
-                        && !outside_trees
-                            .iter()
-                            .any(|t| t.get_name_bytes(name).is_some())
+                        && !top.outside.iter().any(|t| t.get_name_bytes(name).is_some())
                     {
                         self.env_seen.insert(path.clone());
                         self.env_files.push((path.clone(), commit));
                     }
-                    if !self.seen_blobs.insert(oid_key(id)) {
-                        continue;
-                    }
-                    if outside_trees
-                        .iter()
-                        .any(|t| t.get_name_bytes(name).is_some_and(|e| e.id() == id))
-                    {
+                    let key = self.seen_key(id, path);
+                    if !self.seen_blobs.insert(key) || in_outside {
                         continue;
                     }
                     emit(BlobRecord {
@@ -674,8 +846,18 @@ impl<'a> TreeWalk<'a> {
                 }
             }
         }
-        path.truncate(base);
+        path.truncate(start);
     }
+}
+
+/// A tree being walked: its entries from `next` on are still to visit.
+struct Frame<'a> {
+    tree: Tree<'a>,
+    /// The same directory in parents outside the walk.
+    outside: Vec<Tree<'a>>,
+    next: usize,
+    /// Length of the path of this tree.
+    base: usize,
 }
 
 /// Missing or corrupt objects and oversized blobs: the first few are warned about one by one,

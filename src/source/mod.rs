@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod git_history;
+pub mod ref_files;
 pub mod staged;
 pub mod walk;
 
@@ -49,7 +50,108 @@ pub trait BlobSink: Sync {
     fn blob(&self, blob: Blob<'_>);
 }
 
-/// Files whose first 8 KiB hold a NUL byte are binary.
-pub fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
+/// Whether to skip `data` as binary, judged from its first 8 KiB and not from one byte: a
+/// stray NUL must not hide a key. Without a NUL it is text. Otherwise, counting NULs and the
+/// other control bytes no text holds (C0 but tab, line breaks, form feed and ESC): a text-like
+/// file (by name: source, config, env, markup) is binary when they are a tenth of it or more
+/// (UTF-16, a real binary); any other file when there are two or more.
+pub fn is_binary(path: &str, data: &[u8]) -> bool {
+    let head = &data[..data.len().min(8192)];
+    if memchr::memchr(0, head).is_none() {
+        return false;
+    }
+    let odd = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b))
+        .count();
+    if is_text_like(path) {
+        odd * 10 >= head.len()
+    } else {
+        odd >= 2
+    }
+}
+
+/// Names of files that hold text (source, config, env files, markup, data).
+fn is_text_like(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    if name.starts_with(".env") || name.ends_with(".env") || name.starts_with("dockerfile") {
+        return true;
+    }
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    matches!(
+        ext,
+        "js" | "mjs"
+            | "cjs"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "map"
+            | "json"
+            | "ipynb"
+            | "py"
+            | "rb"
+            | "go"
+            | "rs"
+            | "java"
+            | "kt"
+            | "cs"
+            | "php"
+            | "sh"
+            | "bash"
+            | "zsh"
+            | "ps1"
+            | "c"
+            | "h"
+            | "cc"
+            | "cpp"
+            | "hpp"
+            | "swift"
+            | "scala"
+            | "txt"
+            | "md"
+            | "rst"
+            | "yml"
+            | "yaml"
+            | "toml"
+            | "ini"
+            | "cfg"
+            | "conf"
+            | "config"
+            | "properties"
+            | "xml"
+            | "html"
+            | "htm"
+            | "vue"
+            | "svelte"
+            | "css"
+            | "scss"
+            | "sql"
+            | "tf"
+            | "tfvars"
+            | "hcl"
+            | "gradle"
+            | "env"
+            | "local"
+            | "example"
+            | "sample"
+            | "pem"
+            | "key"
+            | "csv"
+            | "log"
+            | "lock"
+            | "dart"
+            | "lua"
+            | "pl"
+            | "r"
+            | "ex"
+            | "exs"
+            | "erl"
+            | "clj"
+    )
 }

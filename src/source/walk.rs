@@ -60,7 +60,15 @@ pub fn tree(
     warnings: &Warnings,
     sink: &dyn BlobSink,
 ) -> Vec<PathBuf> {
-    let tracked = crate::git::tracked_files(root);
+    // Not silent: a corrupt index means tracked files that an ignore rule matches are not read.
+    let tracked = match crate::git::tracked_files(root) {
+        Some(Ok(t)) => Some(t),
+        Some(Err(why)) => {
+            warnings.warn("git index", why);
+            None
+        }
+        None => None,
+    };
     let env_files = Mutex::new(Vec::new());
     walk(root, opts, tracked.as_deref(), warnings, &|file| {
         if is_dotenv(&file.rel) {

@@ -1,14 +1,18 @@
 //! Baselines: the findings a team has accepted (or not fixed yet), so later scans report only
-//! new ones. Findings are keyed by [`Finding::fingerprint`] (rule + secret + path; never the
-//! secret), which survives line moves, rebases and squashes, while a different secret on the same
-//! line is new.
+//! new ones. Findings are keyed by [`Finding::fingerprint`], which needs no key (a baseline
+//! committed from a laptop matches on a fresh CI runner) and never holds or lets anyone test a
+//! secret: a provider's random key is hashed with rule + repository path; a password or generic
+//! `name = value` secret is not hashed at all (rule + repository path + the name it is assigned
+//! to + which such assignment in the file it is), so a password changed at the same name stays
+//! baselined. Paths are relative to the repository's top, so a baseline made with `scan .`
+//! matches `scan web/`.
 //!
 //! The file is JSON, one entry per line, sorted, without timestamps or line numbers, so it diffs
 //! and merges cleanly:
 //!
 //! ```json
 //! {
-//!   "keyhound_baseline": 1,
+//!   "keyhound_baseline": 3,
 //!   "findings": [
 //!     {"fingerprint": "3f…", "rule_id": "openai-project-key", "path": "src/app.py", "secret": "sk-proj-Ab…x9Z"}
 //!   ]
@@ -24,13 +28,18 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The format version written in the file.
-pub const VERSION: u64 = 1;
+/// The format version written in the file. Format 1 hashed every secret with its rule and
+/// path (a low-entropy password could be guessed offline from it); format 2 keyed that hash
+/// with a per-installation key (so a committed baseline matched nowhere else). Neither is read.
+pub const VERSION: u64 = 3;
 
 /// A loaded baseline: the fingerprints it holds.
 #[derive(Debug, Default, Clone)]
 pub struct Baseline {
     fingerprints: BTreeSet<String>,
+    /// The scan root's path inside its repository (`web/`): findings' paths are relative to
+    /// the root, fingerprints to the repository's top.
+    repo_prefix: String,
 }
 
 #[derive(Deserialize)]
@@ -46,7 +55,15 @@ struct Entry {
 
 impl Baseline {
     pub fn contains(&self, f: &Finding) -> bool {
-        self.fingerprints.contains(&f.fingerprint())
+        self.fingerprints
+            .contains(&f.fingerprint(&self.repo_prefix))
+    }
+
+    /// Compares findings of a scan rooted at `prefix` inside the repository (`web/`; `""` at
+    /// the top or outside a repository).
+    pub fn with_repo_prefix(mut self, prefix: &str) -> Baseline {
+        self.repo_prefix = prefix.to_string();
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -66,6 +83,16 @@ impl Baseline {
                 "not a keyhound baseline: {e} (create one with `keyhound baseline create`)"
             ),
         })?;
+        if file.keyhound_baseline < VERSION {
+            return Err(Error::Baseline {
+                path: name.to_string(),
+                line: None,
+                message: format!(
+                    "baseline format {} is no longer read (its fingerprints could be used to test guesses of a password, or needed a per-machine key); recreate it with `keyhound baseline create -o {name}`",
+                    file.keyhound_baseline
+                ),
+            });
+        }
         if file.keyhound_baseline != VERSION {
             return Err(Error::Baseline {
                 path: name.to_string(),
@@ -78,30 +105,33 @@ impl Baseline {
         }
         Ok(Baseline {
             fingerprints: file.findings.into_iter().map(|e| e.fingerprint).collect(),
+            repo_prefix: String::new(),
         })
     }
 
     pub fn load(path: &Path) -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
+        let text = crate::safe_io::read_regular_text(path, crate::safe_io::BASELINE_FILE)?;
         Baseline::parse(&path.display().to_string(), &text)
     }
 }
 
-/// The baseline file's text for `findings`: deduplicated by fingerprint, sorted by path, rule
-/// and fingerprint, one entry per line, redacted secrets only.
-pub fn render(findings: &[Finding]) -> String {
+/// The baseline file's text for `findings` of a scan rooted at `repo_prefix` inside its
+/// repository: deduplicated by fingerprint, sorted by path, rule and fingerprint, one entry per
+/// line, repository paths, redacted secrets only.
+pub fn render(findings: &[Finding], repo_prefix: &str) -> String {
     let mut entries: BTreeMap<(String, String, String), String> = BTreeMap::new();
     for f in findings {
-        let fp = f.fingerprint();
+        let fp = f.fingerprint(repo_prefix);
+        let path = f.repo_path(repo_prefix);
         let line = json!({
             "fingerprint": fp,
             "rule_id": f.rule_id(),
-            "path": f.path,
+            "path": path,
             "secret": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
         })
         .to_string();
         entries
-            .entry((f.path.clone(), f.rule_id().to_string(), fp))
+            .entry((path, f.rule_id().to_string(), fp))
             .or_insert(line);
     }
     let mut out = format!("{{\n  \"keyhound_baseline\": {VERSION},\n  \"findings\": [");
@@ -118,9 +148,9 @@ pub fn render(findings: &[Finding]) -> String {
 }
 
 /// Writes the baseline for `findings` to `path`; returns how many entries it holds.
-pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, Error> {
-    let text = render(findings);
-    std::fs::write(path, &text).map_err(Error::io(path))?;
+pub fn write(path: &Path, findings: &[Finding], repo_prefix: &str) -> Result<usize, Error> {
+    let text = render(findings, repo_prefix);
+    crate::safe_io::write_atomic(path, None, |w| w.write_all(text.as_bytes()))?;
     Ok(Baseline::parse("", &text).map(|b| b.len()).unwrap_or(0))
 }
 
@@ -143,7 +173,7 @@ mod tests {
             finding("a.txt", s2),
             finding("z.txt", s1),
         ];
-        let text = render(&fs);
+        let text = render(&fs, "");
         assert!(!text.contains(s1) && !text.contains(s2));
         assert!(text.find("a.txt").unwrap() < text.find("z.txt").unwrap());
         assert_eq!(text.lines().count(), 7, "{text}");
@@ -152,10 +182,45 @@ mod tests {
         assert!(b.contains(&finding("a.txt", s2)));
         assert!(!b.contains(&finding("a.txt", s1)));
         assert_eq!(
-            render(&[]),
-            "{\n  \"keyhound_baseline\": 1,\n  \"findings\": []\n}\n"
+            render(&[], ""),
+            "{\n  \"keyhound_baseline\": 3,\n  \"findings\": []\n}\n"
         );
-        assert!(Baseline::parse("b.json", &render(&[])).unwrap().is_empty());
+        assert!(Baseline::parse("b.json", &render(&[], ""))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn repository_paths_match_from_a_subdirectory() {
+        let s = "not-a-key-but-long-enough-value-one";
+        // Made from the top (`scan .`): the path is `web/a.txt`.
+        let text = render(&[finding("web/a.txt", s)], "");
+        assert!(text.contains("\"path\":\"web/a.txt\""), "{text}");
+        // Scanned from `web/`: the finding's path is `a.txt`.
+        let b = Baseline::parse("b.json", &text)
+            .unwrap()
+            .with_repo_prefix("web/");
+        assert!(b.contains(&finding("a.txt", s)));
+        assert!(!Baseline::parse("b.json", &text)
+            .unwrap()
+            .contains(&finding("a.txt", s)));
+    }
+
+    #[test]
+    fn older_formats_are_refused_with_how_to_recreate() {
+        for v in [1, 2] {
+            let e = Baseline::parse(
+                ".keyhound-baseline.json",
+                &format!("{{\"keyhound_baseline\": {v}, \"findings\": []}}"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(!e.contains('\n'), "{e}");
+            assert!(
+                e.contains("keyhound baseline create -o .keyhound-baseline.json"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -25,19 +25,25 @@ const REACH: usize = 4096;
 pub fn inline_allowed(data: &[u8], span: Range<usize>) -> bool {
     let start = span.start.min(data.len());
     let end = span.end.clamp(start, data.len());
-    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
-    let line_end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
-    let from = line_start.max(start.saturating_sub(REACH));
-    let to = line_end.min(end.saturating_add(REACH));
+    // Every search stays within REACH of the secret: a line of many megabytes with thousands
+    // of findings costs thousands of small windows, not thousands of passes over the line.
+    let lo = start.saturating_sub(REACH);
+    let hi = end.saturating_add(REACH).min(data.len());
+    let nl_before = memchr::memrchr(b'\n', &data[lo..start]).map(|i| lo + i);
+    let from = nl_before.map_or(lo, |i| i + 1);
+    let to = memchr::memchr(b'\n', &data[end..hi]).map_or(hi, |i| end + i);
     if same_line_marker(&data[from..to]) {
         return true;
     }
-    if line_start == 0 {
+    // The line above is looked at only when its end is within reach.
+    let Some(line_start) = nl_before.map(|i| i + 1) else {
         return false;
-    }
+    };
     let prev_end = line_start - 1;
-    let prev_start = memchr::memrchr(b'\n', &data[..prev_end]).map_or(0, |i| i + 1);
-    let prev = &data[prev_start.max(prev_end.saturating_sub(REACH))..prev_end];
+    let prev_lo = prev_end.saturating_sub(REACH);
+    let prev_start =
+        memchr::memrchr(b'\n', &data[prev_lo..prev_end]).map_or(prev_lo, |i| prev_lo + i + 1);
+    let prev = &data[prev_start..prev_end];
     NEXT_LINE
         .iter()
         .any(|m| memmem::find(prev, m.as_bytes()).is_some())

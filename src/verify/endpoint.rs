@@ -81,18 +81,28 @@ pub fn parse_base(url: &str) -> Result<Base, Error> {
     if uri.query().is_some() || url.contains('#') {
         return Err(bad("the URL must not have a query or fragment"));
     }
-    let loopback = is_loopback(host);
-    match scheme.as_deref() {
-        Some("https") => {}
-        Some("http") if loopback => {}
+    let (loopback, authority) = match scheme.as_deref() {
+        Some("https") => (
+            is_loopback(host),
+            uri.authority()
+                .map(|a| a.as_str())
+                .unwrap_or(host)
+                .to_string(),
+        ),
+        // Decided from the resolved address, and requests go to that address.
         Some("http") => {
-            return Err(bad(&format!(
-                "plain http:// is only allowed to a loopback host (127.0.0.1, ::1, localhost), not '{host}': keys must not cross a network unencrypted; use https://"
-            )))
+            let port = uri.port_u16().unwrap_or(80);
+            match super::loopback::resolve(host, port)? {
+                std::net::IpAddr::V4(ip) => (true, format!("{ip}:{port}")),
+                std::net::IpAddr::V6(ip) => (true, format!("[{ip}]:{port}")),
+            }
         }
-        _ => return Err(bad("the URL must start with https:// (or http:// for a loopback host)")),
-    }
-    let authority = uri.authority().map(|a| a.as_str()).unwrap_or(host);
+        _ => {
+            return Err(bad(
+                "the URL must start with https:// (or http:// for a loopback host)",
+            ))
+        }
+    };
     let path = uri.path().trim_end_matches('/');
     Ok(Base {
         url: format!("{}://{authority}{path}", scheme.unwrap_or_default()),
@@ -162,6 +172,10 @@ mod tests {
             "https://api.stripe.com"
         );
         assert_eq!(parse_base("http://[::1]:9/").unwrap().url, "http://[::1]:9");
+        assert_eq!(
+            parse_base("http://127.0.0.1/x").unwrap().url,
+            "http://127.0.0.1:80/x"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 
 pub mod client;
 pub mod endpoint;
+pub mod loopback;
 pub mod schedule;
 
 mod airtable;
@@ -44,7 +45,6 @@ mod vercel;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
-pub use schedule::verify_findings;
 
 use crate::model::finding::VerifyStatus;
 use serde_json::Value;
@@ -315,7 +315,9 @@ pub fn clean_detail(detail: &str, secret: &str) -> String {
         }
     };
     for c in flat.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '.' | '/' | '+' | '=' | ':') {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '_' | '*' | '.' | '/' | '+' | '=' | ':' | '%')
+        {
             word.push(c);
         } else {
             flush(&mut word, &mut out);
@@ -334,7 +336,9 @@ pub fn clean_detail(detail: &str, secret: &str) -> String {
 
 /// The word is the secret, part of it, a masked echo of it, or holds it.
 fn looks_like_secret(word: &str, secret: &str) -> bool {
-    let word = word.trim_end_matches(['.', ':', ',']);
+    // A percent-encoded echo (`sk%2Dproj%2D…`) is judged by what it encodes.
+    let decoded = crate::scrub::percent_decode(word);
+    let word = decoded.trim_end_matches(['.', ':', ',']);
     if word.len() < 8 {
         return false;
     }
@@ -394,6 +398,10 @@ mod tests {
         // A fragment of the key.
         let frag = format!("key {} is bad", &key[20..40]);
         assert!(!clean_detail(&frag, &key).contains(&key[20..40]));
+        // A percent-encoded echo.
+        let enc: String = key.chars().map(|c| format!("%{:02X}", c as u32)).collect();
+        let d = clean_detail(&format!("bad key {enc}"), &key);
+        assert!(!d.contains(&enc[30..66]), "{d}");
         assert_eq!(
             clean_detail("invalid_api_key: bad\nkey", &key),
             "invalid_api_key: bad key"

@@ -20,13 +20,35 @@ pub struct VerifySummary {
     /// Of the checked secrets, how many authenticated.
     pub live: usize,
     pub elapsed: Duration,
+    /// Distinct secrets left unchecked because the limit was reached.
+    pub unchecked: usize,
 }
 
-/// Checks every finding that names a verifier, and sets `Finding::verification`.
-pub fn verify_findings(
+impl VerifySummary {
+    /// "--verify-limit 100 reached: 20 more distinct keys were not checked", when it was.
+    pub fn unchecked_note(&self, limit: usize) -> Option<String> {
+        (self.unchecked > 0).then(|| {
+            format!(
+                "--verify-limit {limit} reached: {} more distinct key{} not checked live",
+                self.unchecked,
+                if self.unchecked == 1 {
+                    " was"
+                } else {
+                    "s were"
+                }
+            )
+        })
+    }
+}
+
+/// Checks every finding that names a verifier, and sets `Finding::verification`: at most
+/// `limit` distinct secrets (in report order); the findings of the others get an `unknown`
+/// verdict that says why.
+pub fn verify_findings_limited(
     findings: &mut [Finding],
     client: &Client,
     warnings: &Warnings,
+    limit: usize,
 ) -> VerifySummary {
     let start = Instant::now();
     let mut unknown_names = BTreeSet::new();
@@ -66,7 +88,21 @@ pub fn verify_findings(
             }
         ));
     }
-    let results = run_jobs(&jobs, client);
+    let unchecked = jobs.len().saturating_sub(limit);
+    if unchecked > 0 {
+        warnings.note(format!(
+            "--verify-limit {limit} reached: {unchecked} more distinct key{} not checked live",
+            if unchecked == 1 { " is" } else { "s are" }
+        ));
+    }
+    let mut results = run_jobs(&jobs[..jobs.len().min(limit)], client);
+    results.resize(
+        jobs.len(),
+        Verification {
+            status: crate::finding::VerifyStatus::Unknown,
+            detail: format!("not checked: --verify-limit {limit} reached"),
+        },
+    );
     let live = results.iter().filter(|v| v.status.is_live()).count();
     for (f, j) in findings.iter_mut().zip(job_of) {
         if let Some(j) = j {
@@ -78,6 +114,7 @@ pub fn verify_findings(
         requests: client.requests_sent(),
         live,
         elapsed: start.elapsed(),
+        unchecked,
     }
 }
 

@@ -69,6 +69,61 @@ fn action(dir: &Path, event: &str, payload: serde_json::Value, inputs: &[(&str, 
     }
 }
 
+#[test]
+fn a_pull_request_that_changes_the_config_is_scanned_with_the_base_config() {
+    let dir = repo();
+    write(dir.path(), "README.md", "# demo\n");
+    let base = commit_all(dir.path(), "init");
+    write(
+        dir.path(),
+        ".keyhound.toml",
+        "disabled_rules = [\"openai-project-key\"]\n",
+    );
+    write(
+        dir.path(),
+        "src/app.py",
+        format!("KEY = \"{}\"\n", openai_key("action-range-config")),
+    );
+    let head = commit_all(dir.path(), "add config and key");
+    let payload =
+        serde_json::json!({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}});
+    let run = action(dir.path(), "pull_request", payload.clone(), &[]);
+    assert_eq!(run.code, 1, "{}", run.log);
+    assert!(run.log.contains("--range-config base"), "{}", run.log);
+    assert!(
+        run.log.contains("using the config at its base"),
+        "{}",
+        run.log
+    );
+    let sarif = run.sarif.expect("SARIF written");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "openai-project-key"
+    );
+    // The input turns it off: the pull request's own config applies, and says what it disables.
+    let run = action(
+        dir.path(),
+        "pull_request",
+        payload,
+        &[("INPUT_RANGE_CONFIG", "head")],
+    );
+    let sarif = run.sarif.expect("SARIF written");
+    assert!(
+        !sarif["runs"][0]["results"]
+            .to_string()
+            .contains("openai-project-key"),
+        "{}",
+        run.log
+    );
+    let notes = &sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"];
+    assert!(
+        notes
+            .to_string()
+            .contains("disables built-in rule 'openai-project-key'"),
+        "{notes}"
+    );
+}
+
 /// A repository with a clean first commit and a second one that adds a key.
 fn two_commits() -> (tempfile::TempDir, String, String, String) {
     let dir = repo();

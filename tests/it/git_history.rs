@@ -457,7 +457,7 @@ fn history_findings_in_sarif_carry_the_repository_path_and_commit() {
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "src/conf/keys.py"
     );
-    assert!(result["partialFingerprints"]["keyhound/v1"].is_string());
+    assert!(result["partialFingerprints"]["keyhound/location/v1"].is_string());
     assert_eq!(result["properties"]["commit"], sha.as_str());
     assert_eq!(result["properties"]["history_only"], true);
 }

@@ -22,6 +22,8 @@ mod framework_exposure;
 mod fuzz_regressions;
 mod git_history;
 mod hook;
+#[cfg(unix)]
+mod hostile;
 mod hygiene;
 mod jwt_claims;
 mod no_leak;

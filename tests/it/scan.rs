@@ -286,7 +286,7 @@ fn sarif_validates_against_the_schema() {
     );
     for r in results {
         assert!(
-            r["partialFingerprints"]["keyhound/v1"]
+            r["partialFingerprints"]["keyhound/location/v1"]
                 .as_str()
                 .unwrap()
                 .len()

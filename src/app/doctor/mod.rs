@@ -266,14 +266,12 @@ impl Doctor {
         files.push((self.dir.join(".env.local"), ".env.local".into(), false));
         files.push((self.dir.join(".env"), ".env".into(), false));
         for (path, label, required) in files {
-            match std::fs::read(&path) {
+            // Regular files only, size-bounded: a committed `.env -> /dev/zero` is not read.
+            let present = std::fs::symlink_metadata(&path).is_ok();
+            match crate::safe_io::read_regular(&path, crate::safe_io::SMALL_FILE) {
                 Ok(bytes) => all.extend(parse_env_file(&String::from_utf8_lossy(&bytes), &label)),
-                Err(source) if required => {
-                    return Err(Error::Io {
-                        path: path.clone(),
-                        source,
-                    })
-                }
+                Err(e) if required => return Err(e),
+                Err(e) if present => eprintln!("keyhound: warning: {}", e.chain()),
                 Err(_) => {}
             }
         }
@@ -519,7 +517,8 @@ impl Doctor {
             r.ok(format!("{name} is set ({v}) and looks right; the SDKs send it with every request, so it must be an organization/project the key belongs to"));
         } else {
             r.problem(
-                format!("{name} in {at} is {v:?}, which does not look like an OpenAI id (they start with {prefix})"),
+                // Not echoed: a malformed id is often a key pasted into the wrong variable.
+                format!("{name} in {at} ({} characters) does not look like an OpenAI id (they start with {prefix})", v.chars().count()),
                 format!("copy it from the OpenAI dashboard settings, or unset {name}: requests with a wrong {name} are refused"),
             );
         }

@@ -119,6 +119,8 @@ pub(super) fn render(e: &Examination, out: &mut dyn Write) -> io::Result<()> {
     if !e.keys.is_empty() {
         writeln!(out)?;
     }
+    // Values come from env files a repository may hold: no key, no control character.
+    let safe = |l: String| crate::report::escape::text(&crate::scrub::text(&l)).into_owned();
     for n in &e.notes.items {
         let label = match n.kind {
             Kind::Problem => "PROBLEM ",
@@ -126,9 +128,9 @@ pub(super) fn render(e: &Examination, out: &mut dyn Write) -> io::Result<()> {
             Kind::Ok => "OK      ",
             Kind::Info => "INFO    ",
         };
-        writeln!(out, "{label} {}", n.what)?;
+        writeln!(out, "{}", safe(format!("{label} {}", n.what)))?;
         if !n.fix.is_empty() || n.kind == Kind::Problem {
-            writeln!(out, "         fix: {}", n.fix)?;
+            writeln!(out, "{}", safe(format!("         fix: {}", n.fix)))?;
         }
     }
     writeln!(out, "\nResult: {}", e.summary())

@@ -83,7 +83,7 @@ mod tests {
     fn only_regular_files_of_bounded_size() {
         let dir = tempfile::tempdir().unwrap();
         let ok = dir.path().join("b.json");
-        std::fs::write(&ok, r#"{"keyhound_baseline": 1, "findings": []}"#).unwrap();
+        std::fs::write(&ok, r#"{"keyhound_baseline": 3, "findings": []}"#).unwrap();
         assert!(load_untrusted(&ok).unwrap().is_empty());
         assert!(load_untrusted(dir.path())
             .unwrap_err()
