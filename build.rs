@@ -65,7 +65,13 @@ fn commit(manifest: &str) -> String {
     if ours {
         if let Some(sha) = git(&["rev-parse", "--short=10", "HEAD"]) {
             // Rebuild when HEAD moves (a new commit or checkout).
-            for p in ["HEAD", "refs/heads", "packed-refs"] {
+            // The branch's own ref file too: cargo does not see a file change inside a
+            // watched directory reliably.
+            let branch = git(&["symbolic-ref", "-q", "HEAD"]);
+            for p in ["HEAD", "refs/heads", "packed-refs"]
+                .into_iter()
+                .chain(branch.as_deref())
+            {
                 if let Some(path) = git(&["rev-parse", "--git-path", p]) {
                     let path = Path::new(manifest).join(path);
                     if path.exists() {

@@ -578,6 +578,69 @@ pub fn locate(hay: &[u8], offsets: &[usize]) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
 
+    fn rule(id: &str) -> Rule {
+        crate::model::rule::builtin_rules()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    }
+
+    fn found(rule_id: &str, secret: &str, context: Option<&str>) -> Finding {
+        let mut f =
+            Finding::for_secret(&rule(rule_id), secret, "db.env", 1, 1, Origin::WorkingTree);
+        f.context = context.map(str::to_string);
+        f
+    }
+
+    #[test]
+    fn one_classification_decides_redaction_and_fingerprint() {
+        // Passwords and generic values: nothing shown, the value not in the fingerprint.
+        for (id, a, b, ctx) in [
+            (
+                "generic-secret",
+                "Kx9-summer-2024",
+                "Zq4-winter-1999",
+                "DB_PASSWORD",
+            ),
+            (
+                "postgres-uri-password",
+                "Kx9-summer-2024",
+                "Zq4-winter-1999",
+                "app@db.corp",
+            ),
+        ] {
+            assert!(is_low_entropy(&rule(id), a), "{id}");
+            let (fa, fb) = (found(id, a, Some(ctx)), found(id, b, Some(ctx)));
+            assert_eq!(fa.shown_secret(false).unwrap(), OPAQUE);
+            assert_eq!(fa.fingerprint(""), fb.fingerprint(""), "{id}");
+            // Another name, another place, another ordinal: another fingerprint.
+            assert_ne!(fa.fingerprint(""), found(id, a, Some("X")).fingerprint(""));
+            assert_ne!(fa.fingerprint(""), fa.fingerprint("web/"));
+            let mut second = fa.clone();
+            second.ordinal = 2;
+            assert_ne!(fa.fingerprint(""), second.fingerprint(""));
+        }
+        // A provider key with a random body: part of it shown, and hashed.
+        let id = "openai-project-key";
+        let key = |c: char| {
+            format!(
+                "sk-proj-{}T3BlbkFJ{}",
+                c.to_string().repeat(20),
+                "q".repeat(20)
+            )
+        };
+        assert!(!is_low_entropy(&rule(id), &key('a')));
+        let (fa, fb) = (found(id, &key('a'), None), found(id, &key('b'), None));
+        assert_ne!(fa.shown_secret(false).unwrap(), OPAQUE);
+        assert_ne!(fa.fingerprint(""), fb.fingerprint(""));
+        // Repository paths: `scan web/` (path `db.env`) and `scan .` (path `web/db.env`) agree.
+        let mut top = fa.clone();
+        top.path = "web/db.env".to_string();
+        assert_eq!(fa.fingerprint("web/"), top.fingerprint(""));
+        // A secret under 8 characters shows nothing whatever its rule, so it is not hashed.
+        assert!(is_low_entropy(&rule(id), "short"));
+    }
+
     #[test]
     fn redaction_keeps_prefix_and_hides_the_body() {
         let s = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";

@@ -22,36 +22,51 @@ pub struct Hit {
     pub in_head: bool,
 }
 
-/// What hits are merged by: rule, secret and path; for a finding without a secret (a browser
-/// SDK client, a framework config), its summary too, so distinct exposures in one file stay
-/// distinct.
-pub type HitKey = (String, Option<Secret>, String, Option<String>);
+/// What hits are merged by.
+pub type HitKey = (String, Option<Secret>, String);
 
-/// Hits merged per (rule, secret, path) as they arrive.
+/// Hits merged as they arrive: keys per (rule, secret, path), findings without a secret (browser
+/// exposure) per (rule, path, message).
 #[derive(Debug, Default)]
-pub struct Hits(HashMap<HitKey, Hit>);
+pub struct Hits {
+    keys: HashMap<HitKey, Hit>,
+    checks: HashMap<(String, String, String), Hit>,
+}
 
 impl Hits {
     pub fn add(&mut self, h: Hit) {
-        let key = (
-            h.finding.rule_id().to_string(),
-            h.finding.secret.clone(),
-            h.finding.path.clone(),
-            (!h.finding.is_key()).then(|| h.finding.summary.clone()),
-        );
-        match self.0.get_mut(&key) {
-            Some(kept) => {
-                let versions = kept.versions + h.versions;
-                let in_head = kept.in_head || h.in_head;
-                if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
-                    *kept = h;
-                }
-                kept.versions = versions;
-                kept.in_head = in_head;
+        if h.finding.is_key() {
+            let key = (
+                h.finding.rule_id().to_string(),
+                h.finding.secret.clone(),
+                h.finding.path.clone(),
+            );
+            merge(&mut self.keys, key, h);
+        } else {
+            let key = (
+                h.finding.rule_id().to_string(),
+                h.finding.path.clone(),
+                h.finding.summary.clone(),
+            );
+            merge(&mut self.checks, key, h);
+        }
+    }
+}
+
+/// Keeps the oldest hit under `key`, counting versions and whether any is in HEAD.
+fn merge<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Hit>, key: K, h: Hit) {
+    match map.get_mut(&key) {
+        Some(kept) => {
+            let versions = kept.versions + h.versions;
+            let in_head = kept.in_head || h.in_head;
+            if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
+                *kept = h;
             }
-            None => {
-                self.0.insert(key, h);
-            }
+            kept.versions = versions;
+            kept.in_head = in_head;
+        }
+        None => {
+            map.insert(key, h);
         }
     }
 }
@@ -76,10 +91,22 @@ pub fn attribute(
     // variable into the bundle) are about the files' content. A working-tree scan reports them
     // from the files themselves; without one (`--range`, `--history-only`, a bare repository)
     // they come from the commits, as keys do.
-    let (best, exposures): (Vec<_>, Vec<_>) =
-        hits.0.into_iter().partition(|(_, h)| h.finding.is_key());
+    let Hits { keys: best, checks } = hits;
+    let mut infos = HashMap::new();
     if !wt_scanned {
-        wt.extend(exposures_in_history(target, exposures));
+        for hit in checks.into_values() {
+            let mut f = hit.finding;
+            let info = infos
+                .entry(hit.commit)
+                .or_insert_with(|| commit_info(&target.repo, hit.commit))
+                .clone();
+            f.origin = commit_origin(info, hit.commit);
+            if !hit.in_head {
+                f.add_tag(Tag::HistoryOnly);
+                f.annotate(Annotation::HistoryOnly);
+            }
+            wt.push(f);
+        }
     }
     // Secrets that are still present: in the working tree, or in a blob of HEAD's tree.
     let mut present: HashSet<Secret> = HashSet::new();
@@ -103,7 +130,6 @@ pub fn attribute(
         })
         .collect();
     let head_tree = target.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-    let mut infos = HashMap::new();
     let mut out = Vec::new();
     for (key, hit) in best {
         let versions = hit.versions;
@@ -113,7 +139,7 @@ pub fn attribute(
             .clone();
         let sha = hit.commit.to_string();
         let short = short_sha(&sha);
-        if let Some(&i) = wt_index.get(&(key.0.clone(), key.1.clone(), key.2.clone())) {
+        if let Some(&i) = wt_index.get(&key) {
             // Keep the working-tree finding; say where it came from.
             let f = &mut wt[i];
             let note = match &info {
@@ -150,27 +176,6 @@ pub fn attribute(
         out.push(f);
     }
     wt.extend(out);
-}
-
-/// One finding per (rule, path, message) of the secret-less hits, from the oldest commit; those
-/// whose blob is not in HEAD are history-only (the file was fixed since).
-fn exposures_in_history(target: &GitTarget, hits: Vec<(HitKey, Hit)>) -> Vec<Finding> {
-    let mut infos = HashMap::new();
-    hits.into_iter()
-        .map(|(_, hit)| {
-            let mut f = hit.finding;
-            let info = infos
-                .entry(hit.commit)
-                .or_insert_with(|| commit_info(&target.repo, hit.commit))
-                .clone();
-            f.origin = commit_origin(info, hit.commit);
-            if !hit.in_head {
-                f.add_tag(Tag::HistoryOnly);
-                f.annotate(Annotation::HistoryOnly);
-            }
-            f
-        })
-        .collect()
 }
 
 /// The origin of a finding first seen in `commit` (its id alone when the commit cannot be read).
