@@ -106,7 +106,7 @@ pub struct DoctorArgs {
 
 /// A model id as OpenAI writes them (`gpt-4o-mini`, `ft:gpt-4o:org:name:id`): it goes into a
 /// URL path, so nothing else is accepted.
-fn parse_model(s: &str) -> Result<String, String> {
+fn parse_model(s: &str) -> Result<String, crate::model::error::Error> {
     let ok = !s.is_empty()
         && s.len() <= 200
         && s.bytes()
@@ -114,9 +114,9 @@ fn parse_model(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!(
+        Err(crate::model::error::Error::Usage(format!(
             "'{s}' is not a model id (letters, digits, - _ . : only)"
-        ))
+        )))
     }
 }
 

@@ -29,6 +29,7 @@
 //! ```
 
 use crate::detect::Engine;
+use crate::model::error::Error;
 use crate::model::rule::{self as rules, Rule, Severity};
 use crate::suppress::allowlist::Allowlist;
 use globset::{Glob, GlobSetBuilder};
@@ -130,13 +131,19 @@ impl Config {
     }
 
     /// `[scan] max_file_size` in bytes.
-    pub fn max_file_size(&self) -> Result<Option<u64>, String> {
+    pub fn max_file_size(&self) -> Result<Option<u64>, Error> {
         match &self.scan.max_file_size {
             None => Ok(None),
             Some(SizeValue::Bytes(n)) => Ok(Some(*n)),
-            Some(SizeValue::Text(s)) => crate::model::units::parse_size(s)
-                .map(Some)
-                .map_err(|e| format!("{}: [scan] max_file_size: {e}", self.display_path())),
+            Some(SizeValue::Text(s)) => {
+                crate::model::units::parse_size(s)
+                    .map(Some)
+                    .map_err(|e| Error::Config {
+                        path: self.display_path(),
+                        line: None,
+                        message: format!("[scan] max_file_size: {e}"),
+                    })
+            }
         }
     }
 
@@ -185,11 +192,15 @@ pub fn load(
     explicit: Option<&Path>,
     root: &Path,
     warnings: &crate::diag::Warnings,
-) -> Result<Config, String> {
+) -> Result<Config, Error> {
     let path = match explicit {
         Some(p) => {
             if !p.is_file() {
-                return Err(format!("{}: config file not found", p.display()));
+                return Err(Error::Config {
+                    path: p.display().to_string(),
+                    line: None,
+                    message: "config file not found".to_string(),
+                });
             }
             p.to_path_buf()
         }
@@ -201,7 +212,7 @@ pub fn load(
     let text = match crate::safe_io::read_regular_text(&path, crate::safe_io::SMALL_FILE) {
         Ok(t) => t,
         Err(e) if explicit.is_none() => {
-            warnings.warn(&e, "config refused; using the built-in rules");
+            warnings.warn(&e.chain(), "config refused; using the built-in rules");
             return Ok(Config::builtin());
         }
         Err(e) => return Err(e),
@@ -218,7 +229,7 @@ pub fn load(
 /// Parses the scanned repository's own config (`name` is how to call it in messages): like
 /// [`parse`], but its rules cannot choose a verifier (they would send whatever they match,
 /// another provider's keys included, to it).
-pub fn parse_repository_config(name: &str, text: &str) -> Result<Config, String> {
+pub fn parse_repository_config(name: &str, text: &str) -> Result<Config, Error> {
     let mut cfg = parse(name, text)?;
     {
         for r in &mut cfg.rules {
@@ -279,9 +290,18 @@ fn verifier_fits(builtin: &[Rule], provider: &str, v: &str) -> bool {
 }
 
 /// Parses and checks a config file's text; `name` is used in error messages.
-pub fn parse(name: &str, text: &str) -> Result<Config, String> {
+pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| rules::toml_error(name, text, &e))?;
-    let at = |span: std::ops::Range<usize>| format!("{name}:{}", line_of(text, span.start));
+    let at = |span: std::ops::Range<usize>, message: String| Error::Config {
+        path: name.to_string(),
+        line: Some(line_of(text, span.start)),
+        message,
+    };
+    let whole = |message: String| Error::Config {
+        path: name.to_string(),
+        line: None,
+        message,
+    };
 
     // User rules: each is checked and compiled on its own, so an error points at its table.
     let mut user = Vec::with_capacity(raw.rules.len());
@@ -290,18 +310,30 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         let rule = r.into_inner();
         Engine::new(vec![rule.clone()])
             .and_then(|e| e.compile_all())
-            .map_err(|e| format!("{}: {}", at(span.clone()), one_line(&e)))?;
+            .map_err(|e| match e {
+                Error::Rule { id, message, .. } => Error::Rule {
+                    id,
+                    file: Some(name.to_string()),
+                    line: Some(line_of(text, span.start)),
+                    message: one_line(&message),
+                },
+                other => at(span.clone(), one_line(&other.chain())),
+            })?;
         user.push((span, rule));
     }
     let mut seen = std::collections::HashMap::new();
     for (span, r) in &user {
         if let Some(first) = seen.insert(r.id.clone(), span.clone()) {
-            return Err(format!(
-                "{}: rule id '{}' is defined twice (first at line {})",
-                at(span.clone()),
-                r.id,
-                line_of(text, first.start)
-            ));
+            return Err(Error::Rule {
+                id: r.id.clone(),
+                file: Some(name.to_string()),
+                line: Some(line_of(text, span.start)),
+                message: format!(
+                    "rule id '{}' is defined twice (first at line {})",
+                    r.id,
+                    line_of(text, first.start)
+                ),
+            });
         }
     }
     let builtin = rules::builtin_rules();
@@ -328,7 +360,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         user.into_iter().map(|(_, r)| r).collect(),
         &[],
     )
-    .map_err(|e| format!("{name}: {e}"))?;
+    .map_err(|e| e.in_file(name, None))?;
 
     for r in all.iter_mut().filter(|r| user_ids.contains(&r.id)) {
         if r.verify
@@ -345,10 +377,12 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         let before = all.len();
         all.retain(|r| r.id != *d.get_ref());
         if all.len() == before {
-            return Err(format!(
-                "{}: disabled_rules names '{}', which is not a rule id (see `keyhound rules`)",
-                at(d.span()),
-                d.get_ref()
+            return Err(at(
+                d.span(),
+                format!(
+                    "disabled_rules names '{}', which is not a rule id (see `keyhound rules`)",
+                    d.get_ref()
+                ),
             ));
         }
     }
@@ -371,10 +405,12 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
                     .iter()
                     .any(|d| d.get_ref() == id.get_ref());
                 let why = if disabled { " (it is disabled)" } else { "" };
-                return Err(format!(
-                    "{}: [severity] names '{}', which is not a rule id{why} (see `keyhound rules`)",
-                    at(id.span()),
-                    id.get_ref()
+                return Err(at(
+                    id.span(),
+                    format!(
+                        "[severity] names '{}', which is not a rule id{why} (see `keyhound rules`)",
+                        id.get_ref()
+                    ),
                 ));
             }
         }
@@ -385,7 +421,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         let mut b = GlobSetBuilder::new();
         for g in &raw.allowlist.paths {
             let glob = Glob::new(g.get_ref())
-                .map_err(|e| format!("{}: [allowlist] paths: bad glob: {e}", at(g.span())))?;
+                .map_err(|e| at(g.span(), format!("[allowlist] paths: bad glob: {e}")))?;
             b.add(glob);
             // `dir` also covers everything under it.
             if !g.get_ref().ends_with("**") {
@@ -396,24 +432,26 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         }
         allowlist.paths = Some(
             b.build()
-                .map_err(|e| format!("{name}: [allowlist] paths: {e}"))?,
+                .map_err(|e| whole(format!("[allowlist] paths: {e}")))?,
         );
     }
     for r in &raw.allowlist.regexes {
         let re = regex::Regex::new(r.get_ref()).map_err(|e| {
-            format!(
-                "{}: [allowlist] regexes: invalid regex {:?}: {}",
-                at(r.span()),
-                r.get_ref(),
-                one_line(&e.to_string())
+            at(
+                r.span(),
+                format!(
+                    "[allowlist] regexes: invalid regex {:?}: {}",
+                    r.get_ref(),
+                    one_line(&e.to_string())
+                ),
             )
         })?;
         allowlist.regexes.push(re);
     }
     for w in raw.allowlist.stopwords {
         if w.trim().is_empty() {
-            return Err(format!(
-                "{name}: [allowlist] stopwords: an empty stopword would allow everything"
+            return Err(whole(
+                "[allowlist] stopwords: an empty stopword would allow everything".to_string(),
             ));
         }
         allowlist.stopwords.push(w.to_ascii_lowercase());
@@ -444,8 +482,14 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         scan: raw.scan,
         changes,
     };
-    cfg.max_file_size()
-        .map_err(|e| e.replacen(FILE_NAME, name, 1))?;
+    cfg.max_file_size().map_err(|e| match e {
+        Error::Config { line, message, .. } => Error::Config {
+            path: name.to_string(),
+            line,
+            message,
+        },
+        other => other,
+    })?;
     Ok(cfg)
 }
 
@@ -463,8 +507,11 @@ mod tests {
     #[test]
     fn unknown_keys_name_the_line() {
         let e = parse("k.toml", "\n[allowlist]\npath = [\"a\"]\n").unwrap_err();
-        assert!(e.starts_with("k.toml:3:"), "{e}");
-        let e = parse("k.toml", "[scan]\nmax_file_size = \"lots\"\n").unwrap_err();
+        assert!(matches!(&e, Error::Config { line: Some(3), .. }), "{e:?}");
+        assert!(e.to_string().starts_with("k.toml:3:"), "{e}");
+        let e = parse("k.toml", "[scan]\nmax_file_size = \"lots\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("max_file_size") && e.contains("k.toml"), "{e}");
     }
 

@@ -2,9 +2,7 @@
 //! exit codes (0 nothing found, 1 findings, 2 error).
 
 use clap::{CommandFactory, FromArgMatches};
-use keyhound::app;
-use keyhound::cli::Cli;
-use keyhound::plan::Env;
+use keyhound::{Cli, Env};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -18,10 +16,11 @@ fn main() -> ExitCode {
         }),
         stderr_is_terminal: std::io::stderr().is_terminal(),
     };
-    match app::run(cli, env) {
+    match keyhound::run(cli, env) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("keyhound: error: {e}");
+            // One line: the error, then each of its causes.
+            eprintln!("keyhound: error: {}", keyhound::error_line(&e));
             ExitCode::from(2)
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::cli::{BaselineCreateArgs, ScanArgs};
 use crate::config::Config;
+use crate::model::error::Error;
 use crate::model::rule::{Rule, Severity};
 use crate::model::units::DEFAULT_MAX_FILE_SIZE;
 use crate::report::Format;
@@ -69,7 +70,7 @@ pub struct Env {
 
 /// `keyhound scan`: the command line, with `.keyhound.toml`'s `[scan]` defaults where the
 /// command line left a choice open.
-pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, String> {
+pub fn resolve(args: &ScanArgs, cfg: Config, env: Env) -> Result<Plan, Error> {
     check_keywordless(&cfg, args.allow_keywordless_rules)?;
     let notices = config_notices(&cfg);
     let max_file_size = if env.max_file_size_given {
@@ -147,7 +148,7 @@ pub fn config_notices(cfg: &Config) -> Vec<String> {
 
 /// A user rule without keywords runs its regex over every byte of every file, so one
 /// pathological regex sets the scan's speed: refused unless `--allow-keywordless-rules`.
-fn check_keywordless(cfg: &Config, allowed: bool) -> Result<(), String> {
+fn check_keywordless(cfg: &Config, allowed: bool) -> Result<(), Error> {
     if allowed {
         return Ok(());
     }
@@ -155,13 +156,15 @@ fn check_keywordless(cfg: &Config, allowed: bool) -> Result<(), String> {
     match cfg.rules.iter().find(|r| {
         r.keywords.is_empty() && !builtin.iter().any(|b| b.id == r.id && b.regex == r.regex)
     }) {
-        Some(r) => Err(format!(
-            "{}rule '{}' has no keywords, so its regex would run over every byte of every file; give it keywords, or accept the cost with --allow-keywordless-rules",
-            cfg.path
-                .as_ref()
-                .map_or_else(String::new, |p| format!("{}: ", p.display())),
-            r.id
-        )),
+        Some(r) => Err(Error::Rule {
+            id: r.id.clone(),
+            file: cfg.path.as_ref().map(|p| p.display().to_string()),
+            line: None,
+            message: format!(
+                "rule '{}' has no keywords, so its regex would run over every byte of every file; give it keywords, or accept the cost with --allow-keywordless-rules",
+                r.id
+            ),
+        }),
         None => Ok(()),
     }
 }
@@ -172,7 +175,7 @@ pub fn resolve_baseline(
     args: &BaselineCreateArgs,
     cfg: Config,
     env: Env,
-) -> Result<(Vec<Rule>, ScanPlan, Allowlist), String> {
+) -> Result<(Vec<Rule>, ScanPlan, Allowlist), Error> {
     check_keywordless(&cfg, false)?;
     let git = GitChoice {
         staged: false,

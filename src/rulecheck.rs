@@ -5,6 +5,7 @@
 //! produce any finding. Users run it on their own rule files before they rely on them.
 
 use crate::detect::{Engine, ScanHints};
+use crate::model::error::Error;
 use crate::model::rule::{self as rules, Rule};
 use crate::testkeys::{expand, seed_for};
 use serde::Deserialize;
@@ -80,10 +81,10 @@ struct AnyRuleFile {
 }
 
 /// Parses the `[[rules]]` of a rules file or `.keyhound.toml`. Errors name the file and line.
-pub fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>, String> {
+pub fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>, Error> {
     let file: AnyRuleFile = toml::from_str(text).map_err(|e| rules::toml_error(name, text, &e))?;
     for r in &file.rules {
-        r.validate().map_err(|e| format!("{name}: {e}"))?;
+        r.validate().map_err(|e| e.in_file(name, None))?;
     }
     Ok(file.rules)
 }
@@ -91,7 +92,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>, String> {
 /// Checks `checked` (ids) within `all`, the rule set a scan would run: examples must be reported
 /// as their own rule, negatives must produce no finding from any rule of `all`. Errors are rule
 /// set errors (a bad regex, a duplicate id) that stop the check before any example runs.
-pub fn check(all: Vec<Rule>, checked: &[String], opts: Options) -> Result<Report, String> {
+pub fn check(all: Vec<Rule>, checked: &[String], opts: Options) -> Result<Report, Error> {
     let engine = Engine::new(all)?;
     engine.compile_all()?;
     let mut report = Report::default();
@@ -219,7 +220,7 @@ fn describe(engine: &Engine, rule: usize, secret: &str) -> String {
 }
 
 /// Checks every built-in rule, strictly (examples and negatives required).
-pub fn check_builtin(seeds: u64) -> Result<Report, String> {
+pub fn check_builtin(seeds: u64) -> Result<Report, Error> {
     let all = rules::builtin_rules();
     let ids: Vec<String> = all.iter().map(|r| r.id.clone()).collect();
     check(
@@ -234,12 +235,16 @@ pub fn check_builtin(seeds: u64) -> Result<Report, String> {
 
 /// Checks user rule files within the rule set a scan would use: the built-in rules with the
 /// files' rules merged in (a rule with a built-in id replaces it).
-pub fn check_files(files: &[(String, String)], opts: Options) -> Result<Report, String> {
+pub fn check_files(files: &[(String, String)], opts: Options) -> Result<Report, Error> {
     let mut user = Vec::new();
     for (name, text) in files {
         let rules = parse_file(name, text)?;
         if rules.is_empty() {
-            return Err(format!("{name}: no [[rules]] tables"));
+            return Err(Error::Config {
+                path: name.clone(),
+                line: None,
+                message: "no [[rules]] tables".to_string(),
+            });
         }
         user.extend(rules);
     }
@@ -306,6 +311,7 @@ negative_examples = ['ACME_KEY=acme_live_...']
         let cfg = format!("disabled_rules = []\n[allowlist]\npaths = []\n{GOOD}");
         assert_eq!(parse_file(".keyhound.toml", &cfg).unwrap().len(), 1);
         let err = parse_file("x.toml", "[[rules]]\nid = \"a\"\n").unwrap_err();
-        assert!(err.starts_with("x.toml:"), "{err}");
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("x.toml:"), "{err}");
     }
 }

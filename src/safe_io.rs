@@ -7,6 +7,7 @@
 //!   it over the target, so a reader sees the old file or the new one, never half of one.
 //! - [`read_regular`] reads only regular files, and at most a given number of bytes.
 
+use crate::model::error::Error;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,27 +17,30 @@ pub const SMALL_FILE: u64 = 4 << 20;
 /// Size bound of a baseline.
 pub const BASELINE_FILE: u64 = 256 << 20;
 
-/// Why a target was refused or a write failed, naming the path (whoever prints it escapes it:
-/// `diag` and `app` make every warning and error terminal-safe).
-fn err(path: &Path, why: impl std::fmt::Display) -> String {
-    format!("{}: {why}", path.display())
+/// Why a target was refused, naming the path (whoever prints it escapes it: `diag` and `app`
+/// make every warning and error terminal-safe).
+fn refused(path: &Path, why: impl std::fmt::Display) -> Error {
+    Error::Refused {
+        path: path.to_path_buf(),
+        message: why.to_string(),
+    }
 }
 
 /// Checks that `path` may be replaced: it does not exist, or it is a regular file (not a
 /// symlink, directory, FIFO or device).
-pub fn check_target(path: &Path) -> Result<(), String> {
+pub fn check_target(path: &Path) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => Err(err(
+        Ok(m) if m.file_type().is_symlink() => Err(refused(
             path,
             "is a symbolic link; refusing to write through it (remove it or choose another path)",
         )),
-        Ok(m) if !m.is_file() => Err(err(
+        Ok(m) if !m.is_file() => Err(refused(
             path,
             "is not a regular file; refusing to write to it (choose another path)",
         )),
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(err(path, e)),
+        Err(e) => Err(Error::io(path)(e)),
     }
 }
 
@@ -48,7 +52,7 @@ pub fn write_atomic(
     path: &Path,
     mode: Option<u32>,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     check_target(path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -56,8 +60,8 @@ pub fn write_atomic(
     };
     let name = path
         .file_name()
-        .ok_or_else(|| err(path, "not a file name"))?;
-    let (tmp, file) = create_temp(&dir, &name.to_string_lossy()).map_err(|e| err(path, e))?;
+        .ok_or_else(|| refused(path, "not a file name"))?;
+    let (tmp, file) = create_temp(&dir, &name.to_string_lossy()).map_err(Error::io(path))?;
     let result = (|| -> std::io::Result<()> {
         let mut w = std::io::BufWriter::new(&file);
         fill(&mut w)?;
@@ -72,7 +76,7 @@ pub fn write_atomic(
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(err(path, e));
+        return Err(Error::io(path)(e));
     }
     Ok(())
 }
@@ -125,13 +129,13 @@ fn set_mode(_: &std::fs::File, _: &Path, _: Option<u32>) -> std::io::Result<()> 
 /// Reads `path` when it is a regular file (a symlink to one is fine) of at most `limit` bytes.
 /// A device, FIFO, directory or socket is refused before it is opened, and a file that grows
 /// past `limit` while being read is refused too.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| err(path, e))?;
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
     if !meta.is_file() {
-        return Err(err(path, "not a regular file; not read"));
+        return Err(refused(path, "not a regular file; not read"));
     }
     if meta.len() > limit {
-        return Err(err(
+        return Err(refused(
             path,
             format!(
                 "larger than {}; not read",
@@ -139,17 +143,17 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
             ),
         ));
     }
-    let file = std::fs::File::open(path).map_err(|e| err(path, e))?;
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
     // The file opened may not be the one checked (a swap in between): check the open handle.
-    if !file.metadata().map_err(|e| err(path, e))?.is_file() {
-        return Err(err(path, "not a regular file; not read"));
+    if !file.metadata().map_err(Error::io(path))?.is_file() {
+        return Err(refused(path, "not a regular file; not read"));
     }
     let mut data = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut data)
-        .map_err(|e| err(path, e))?;
+        .map_err(Error::io(path))?;
     if data.len() as u64 > limit {
-        return Err(err(
+        return Err(refused(
             path,
             format!(
                 "larger than {}; not read",
@@ -161,9 +165,9 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
 }
 
 /// [`read_regular`] as UTF-8 text.
-pub fn read_regular_text(path: &Path, limit: u64) -> Result<String, String> {
+pub fn read_regular_text(path: &Path, limit: u64) -> Result<String, Error> {
     let data = read_regular(path, limit)?;
-    String::from_utf8(data).map_err(|_| err(path, "not UTF-8 text"))
+    String::from_utf8(data).map_err(|_| refused(path, "not UTF-8 text"))
 }
 
 #[cfg(test)]
@@ -179,13 +183,17 @@ mod tests {
         write_atomic(&p, None, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         let failed = write_atomic(&p, None, |_| Err(std::io::Error::other("boom")));
-        assert!(failed.unwrap_err().contains("boom"));
+        assert!(failed.unwrap_err().chain().contains("boom"));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-        assert!(read_regular(&p, 2).unwrap_err().contains("larger than"));
+        assert!(read_regular(&p, 2)
+            .unwrap_err()
+            .chain()
+            .contains("larger than"));
         assert_eq!(read_regular(&p, 3).unwrap(), b"new");
         assert!(read_regular(&dir, 10)
             .unwrap_err()
+            .chain()
             .contains("not a regular"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -199,7 +207,9 @@ mod tests {
         std::fs::write(&victim, "keep").unwrap();
         let link = dir.join("link");
         std::os::unix::fs::symlink(&victim, &link).unwrap();
-        let e = write_atomic(&link, None, |w| w.write_all(b"x")).unwrap_err();
+        let e = write_atomic(&link, None, |w| w.write_all(b"x"))
+            .unwrap_err()
+            .chain();
         assert!(e.contains("symbolic link"), "{e}");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
         assert!(write_atomic(Path::new("/dev/null"), None, |_| Ok(())).is_err());

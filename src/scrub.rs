@@ -173,7 +173,15 @@ pub fn findings(fs: &mut [Finding]) {
     };
     for f in fs.iter_mut() {
         clean(&mut f.path);
-        clean(&mut f.message);
+        clean(&mut f.summary);
+        for a in &mut f.annotations {
+            use crate::model::finding::Annotation::*;
+            match a {
+                Fact(s) | PublicByDesign(s) | NotebookCell(s) | ShippedToBrowsers(s) => clean(s),
+                PublicVariable { var, .. } => clean(var),
+                Base64 | HistoryOnly => {}
+            }
+        }
         clean(&mut f.remediation);
         for n in &mut f.notes {
             clean(n);

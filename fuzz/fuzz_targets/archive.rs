@@ -1,8 +1,8 @@
 //! Archive expansion (zip, tar, tar.gz, gz) on arbitrary bytes: within its limits, no panic.
 #![no_main]
 
-use keyhound::diag::Warnings;
-use keyhound::source::archive::{expand, Kind, Limits};
+use keyhound::Warnings;
+use keyhound::archive::{expand, Kind, Limits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Base64 run finding and decoding: runs are in range and decoding never panics.
 #![no_main]
 
-use keyhound::detect::decode::{base64_runs, decode_printable};
+use keyhound::engine::{base64_runs, decode_printable};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

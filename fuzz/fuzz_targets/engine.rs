@@ -2,7 +2,7 @@
 //! lies inside the input.
 #![no_main]
 
-use keyhound::detect::{Engine, ScanHints};
+use keyhound::engine::{Engine, ScanHints};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 

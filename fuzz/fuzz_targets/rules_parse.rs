@@ -1,7 +1,7 @@
 //! The rules file parser (and the engine built from what it accepts): errors, never panics.
 #![no_main]
 
-use keyhound::detect::{Engine, ScanHints};
+use keyhound::engine::{Engine, ScanHints};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

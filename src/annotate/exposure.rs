@@ -4,8 +4,8 @@
 //! clients created in the browser (`browser-sdk-client`, even without a literal key).
 
 use super::PathClass;
-use crate::model::check::{self as checks, BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV};
-use crate::model::finding::{locate, Finding, Origin, Tag};
+use crate::model::check::{self as checks, CheckId};
+use crate::model::finding::{locate, Annotation, Finding, Origin, Tag, EXPOSED};
 use crate::model::rule::Severity;
 
 /// Public-variable prefixes and the framework that inlines them into the browser bundle.
@@ -20,9 +20,6 @@ pub const PUBLIC_PREFIXES: &[(&str, &str)] = &[
     ("VITE_", "Vite"),
     ("PUBLIC_", "SvelteKit/Astro"),
 ];
-
-const EXPOSED: &str =
-    "anyone who loads the site can read this key; rotate it, and call the API from your server";
 
 /// Only keys at least this severe are re-labelled or raised to critical: lower-severity rules
 /// (generic matches, publishable-by-design keys) keep their severity and only get the tag.
@@ -74,22 +71,19 @@ pub fn public_var(data: &[u8], offset: usize) -> Option<(String, &'static str)> 
         .map(|(_, fw)| (name.to_string(), *fw))
 }
 
-/// Re-labels a key finding as `client-exposed-env`: same key, provider and location, the
-/// check's id and remediation, critical; the key's own rule id goes into the notes.
-pub fn relabel_public(f: &mut Finding, var: &str, framework: &str) {
-    let c = checks::check(CLIENT_EXPOSED_ENV);
-    f.notes.push(format!("key rule: {}", f.rule_id));
-    f.rule_id = c.id.to_string();
-    f.rule_name = c.name.to_string();
-    f.severity = c.severity;
+/// Reports a key finding as `client-exposed-env`: same key, rule, provider and location, the
+/// check's remediation, critical. The annotation says so; the key keeps its own rule.
+pub fn relabel_public(f: &mut Finding, var: &str, framework: &'static str) {
+    f.severity = CheckId::ClientExposedEnv.check().severity;
     let prefix = PUBLIC_PREFIXES
         .iter()
         .find(|(p, _)| var.starts_with(p))
         .map_or("", |(p, _)| p);
-    f.message = format!(
-        "{} assigned to {var}: {framework} inlines {prefix} variables into the browser bundle, so {EXPOSED}",
-        f.message
-    );
+    f.annotate(Annotation::PublicVariable {
+        var: var.to_string(),
+        framework,
+        prefix,
+    });
     f.remediation = format!(
         "Rotate this key, rename {var} without the {prefix} prefix so it stays on the server, and call the API from a server route that reads it."
     );
@@ -98,7 +92,7 @@ pub fn relabel_public(f: &mut Finding, var: &str, framework: &str) {
 /// Per finding: re-labels keys assigned to public variables. Base64-decoded matches are not
 /// assignments and are left alone.
 pub fn classify(f: &mut Finding, data: &[u8], offset: usize) {
-    if f.secret.is_none() || f.has_tag(Tag::Base64) || f.severity < ESCALATE_FROM {
+    if !f.is_key() || f.has_tag(Tag::Base64) || f.severity < ESCALATE_FROM {
         return;
     }
     if let Some((var, framework)) = public_var(data, offset) {
@@ -109,10 +103,10 @@ pub fn classify(f: &mut Finding, data: &[u8], offset: usize) {
 /// Marks a key as shipped to browsers: tag, critical, and the exposure in its message.
 fn mark_client_bundle(f: &mut Finding, where_: &str) {
     f.add_tag(Tag::ClientBundle);
-    if f.rule_id == CLIENT_EXPOSED_ENV {
+    if f.check_id() == Some(CheckId::ClientExposedEnv) {
         return;
     }
-    f.message = format!("{} {where_}: {EXPOSED}", f.message);
+    f.annotate(Annotation::ShippedToBrowsers(where_.to_string()));
     if f.severity >= ESCALATE_FROM {
         f.severity = Severity::Critical;
         f.remediation = format!(
@@ -161,7 +155,7 @@ pub fn annotate(class: &PathClass, data: &[u8], findings: &mut [Finding], offset
         }
     }
     for (f, done) in findings.iter_mut().zip(marked) {
-        if !done && f.secret.is_some() && f.public.is_none() && class.client_bundle {
+        if !done && f.is_key() && f.public.is_none() && class.client_bundle {
             mark_client_bundle(f, "in a file that ships to browsers (build output)");
         }
     }
@@ -238,10 +232,10 @@ pub fn browser_sdk_clients(
         .iter()
         .zip(positions)
         .map(|(&at, (line, column))| {
-            let mut f = checks::finding(BROWSER_SDK_CLIENT, path, line, column, origin.clone());
+            let mut f = checks::finding(CheckId::BrowserSdkClient, path, line, column, origin.clone());
             let window = &data[at.saturating_sub(2048)..(at + 2048).min(data.len())];
             let public_env = PUBLIC_PREFIXES.iter().any(|(p, _)| memchr::memmem::find(window, p.as_bytes()).is_some());
-            f.message = "AI SDK client created in the browser (dangerouslyAllowBrowser): whatever API key it is given ships to every visitor".to_string();
+            f.summary = "AI SDK client created in the browser (dangerouslyAllowBrowser): whatever API key it is given ships to every visitor".to_string();
             if bundle {
                 f.add_tag(Tag::ClientBundle);
             }
@@ -254,7 +248,7 @@ pub fn browser_sdk_clients(
                 } else {
                     "this is build output"
                 };
-                f.message.push_str(&format!(" ({why}): {EXPOSED}"));
+                f.summary.push_str(&format!(" ({why}): {EXPOSED}"));
             }
             for &t in &class.tags {
                 f.add_tag(t);

@@ -16,7 +16,7 @@
 //! leak. Critical for a known secret name (an AI provider key, a service-role key, a secret
 //! key), high for another secret-looking name. Pure: a path and bytes in, findings out.
 
-use crate::model::check::{self as checks, CLIENT_EXPOSED_ENV};
+use crate::model::check::{self as checks, CheckId};
 use crate::model::finding::{locate, Finding, Origin};
 use crate::model::rule::Severity;
 use regex::bytes::Regex;
@@ -201,13 +201,13 @@ pub fn exposures(
     hits.into_iter()
         .zip(locate(data, &offsets))
         .map(|(h, (line, col))| {
-            let mut f = checks::finding(CLIENT_EXPOSED_ENV, path, line, col, origin.clone());
+            let mut f = checks::finding(CheckId::ClientExposedEnv, path, line, col, origin.clone());
             f.severity = if h.secret == Secretness::Known {
                 Severity::Critical
             } else {
                 Severity::High
             };
-            f.message = h.message;
+            f.summary = h.message;
             f.remediation = h.fix;
             f.notes.push(format!("variable: {}", h.name));
             f

@@ -8,7 +8,7 @@ pub mod json_path;
 pub mod notebook;
 
 use crate::diag::Warnings;
-use crate::model::finding::{Finding, Origin, Tag};
+use crate::model::finding::{Annotation, Finding, Origin, Tag};
 use crate::model::path_class as file_class;
 use crate::model::rule::Severity;
 
@@ -73,7 +73,7 @@ pub fn annotate_blob(
             Ok(places) => {
                 for (f, p) in findings.iter_mut().zip(places) {
                     if let Some(d) = p.describe() {
-                        f.message = format!("{} {d}", f.message);
+                        f.annotate(Annotation::NotebookCell(d));
                     }
                 }
             }
@@ -88,7 +88,7 @@ pub fn annotate_blob(
     exposure::annotate(class, data, findings, offsets);
     let key_in_file = findings
         .iter()
-        .any(|f| f.secret.is_some() && f.severity >= Severity::High);
+        .any(|f| f.is_key() && f.severity >= Severity::High);
     let sdk_clients = exposure::browser_sdk_clients(class, path, data, origin, key_in_file);
     let sdk_client_reported = !sdk_clients.is_empty();
     findings.extend(sdk_clients);
@@ -96,7 +96,7 @@ pub fn annotate_blob(
     // public variable) is one finding, not two.
     let key_lines: Vec<usize> = findings
         .iter()
-        .filter(|f| f.secret.is_some())
+        .filter(|f| f.is_key())
         .map(|f| f.line)
         .collect();
     findings.extend(

@@ -2,10 +2,11 @@
 
 use crate::cli::BaselineCreateArgs;
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::plan::{self, Env};
 use crate::suppress::baseline;
 
-pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, String> {
+pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, Error> {
     let warnings = Warnings::new(false);
     let cfg = super::scan::load_config(args.config.as_deref(), &args.path, false, &warnings)?;
     for n in plan::config_notices(&cfg) {

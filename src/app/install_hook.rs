@@ -1,6 +1,7 @@
 //! `keyhound install-hook`: a plain git pre-commit hook for people without the pre-commit
 //! framework. Respects `core.hooksPath`; never overwrites someone else's hook without `--force`.
 
+use crate::model::error::Error;
 use std::path::{Path, PathBuf};
 
 /// A line every hook we write carries, so re-running `install-hook` may replace our own hook.
@@ -32,9 +33,11 @@ exec "$kh" scan --staged
 
 /// Where the repository holding `path` keeps its hooks: `core.hooksPath` (relative to the work
 /// tree) when set, else `$GIT_COMMON_DIR/hooks`.
-pub fn hooks_dir(path: &Path) -> Result<PathBuf, String> {
-    let repo = git2::Repository::discover(path)
-        .map_err(|_| format!("{}: not inside a git repository", path.display()))?;
+pub fn hooks_dir(path: &Path) -> Result<PathBuf, Error> {
+    let repo = git2::Repository::discover(path).map_err(|_| Error::NotARepository {
+        path: path.to_path_buf(),
+        message: format!("{}: not inside a git repository", path.display()),
+    })?;
     let configured = repo
         .config()
         .ok()
@@ -57,9 +60,9 @@ pub enum Installed {
 }
 
 /// Writes the pre-commit hook for the repository holding `path`.
-pub fn install(path: &Path, force: bool) -> Result<Installed, String> {
+pub fn install(path: &Path, force: bool) -> Result<Installed, Error> {
     let dir = hooks_dir(path)?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let hook = dir.join("pre-commit");
     // `core.hooksPath` may point into the work tree, where a repository can commit a symlink
     // named `pre-commit` (or `pre-commit.keyhound-backup`): never write through one.
@@ -77,11 +80,11 @@ pub fn install(path: &Path, force: bool) -> Result<Installed, String> {
     let mut backup = None;
     if let (Some(old), false) = (&existing, ours) {
         if !force {
-            return Err(format!(
+            return Err(Error::Usage(format!(
                 "{} already exists and was not written by keyhound; rerun with --force to replace it \
                  (it is kept as pre-commit.keyhound-backup), or add `keyhound scan --staged` to it yourself",
                 hook.display()
-            ));
+            )));
         }
         let b = dir.join("pre-commit.keyhound-backup");
         crate::safe_io::write_atomic(&b, None, |w| w.write_all(old))?;
@@ -98,7 +101,7 @@ pub fn install(path: &Path, force: bool) -> Result<Installed, String> {
 }
 
 /// `keyhound install-hook`: installs the hook and says what it did.
-pub fn run(path: &Path, force: bool) -> Result<u8, String> {
+pub fn run(path: &Path, force: bool) -> Result<u8, Error> {
     match install(path, force)? {
         Installed::New(p) => eprintln!("keyhound: installed {}", p.display()),
         Installed::Updated(p) => eprintln!("keyhound: updated {}", p.display()),

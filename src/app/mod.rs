@@ -7,15 +7,22 @@ pub mod rules;
 pub mod scan;
 
 use crate::cli::{BaselineCommand, Cli, Command};
+use crate::model::error::Error;
 use crate::plan::Env;
 use std::io::Write;
 use std::path::Path;
 
-/// Runs a parsed command line; returns the exit code. An error's text is terminal-safe and holds
-/// no key (it may echo a path, a ref name or a config value the scanned repository chose).
-pub fn run(cli: Cli, env: Env) -> Result<u8, String> {
+/// Runs a parsed command line; returns the exit code. Warnings on stderr go through
+/// [`safe_line`]; print an error with [`error_line`], which does the same.
+pub fn run(cli: Cli, env: Env) -> Result<u8, Error> {
     crate::diag::set_filter(safe_line);
-    run_command(cli, env).map_err(|e| safe_line(&e))
+    run_command(cli, env)
+}
+
+/// An error with its causes as one terminal-safe line that holds no key (it may echo a path, a
+/// ref name or a config value the scanned repository chose).
+pub fn error_line(e: &Error) -> String {
+    safe_line(&e.chain())
 }
 
 /// `text` as one terminal-safe line with every key detection finds in it redacted.
@@ -23,7 +30,7 @@ pub fn safe_line(text: &str) -> String {
     crate::report::escape::line(&crate::scrub::text(text))
 }
 
-fn run_command(cli: Cli, env: Env) -> Result<u8, String> {
+fn run_command(cli: Cli, env: Env) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => scan::run(&args, env),
         Command::Rules(args) => match args.command {
@@ -59,7 +66,7 @@ fn run_command(cli: Cli, env: Env) -> Result<u8, String> {
 pub(crate) fn write_output(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     match path {
         // Never through a symlink the scanned repository committed under the report's name.
         Some(p) => crate::safe_io::write_atomic(p, None, render),
@@ -67,8 +74,11 @@ pub(crate) fn write_output(
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
             match render(&mut w).and_then(|_| w.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("writing the report: {e}"))
+                Err(source) if source.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::Stream {
+                        what: "writing the report",
+                        source,
+                    })
                 }
                 _ => Ok(()),
             }

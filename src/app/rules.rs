@@ -3,9 +3,10 @@
 
 use crate::cli::{RulesCheckArgs, RulesFormat};
 use crate::model::check::CHECKS;
+use crate::model::error::Error;
 use crate::model::rule::builtin_rules;
 
-pub fn run(format: RulesFormat) -> Result<u8, String> {
+pub fn run(format: RulesFormat) -> Result<u8, Error> {
     let rules = builtin_rules();
     super::write_output(None, |out| match format {
         RulesFormat::Json => {
@@ -69,15 +70,14 @@ pub fn run(format: RulesFormat) -> Result<u8, String> {
 
 /// `keyhound rules check [FILE...]`: 0 when every example passes, 1 when one fails, 2 when a file
 /// cannot be read or holds an invalid rule.
-pub fn check(args: RulesCheckArgs) -> Result<u8, String> {
+pub fn check(args: RulesCheckArgs) -> Result<u8, Error> {
     use crate::rulecheck;
     let report = if args.files.is_empty() {
         rulecheck::check_builtin(args.seeds)?
     } else {
         let mut files = Vec::new();
         for f in &args.files {
-            let text = std::fs::read_to_string(f)
-                .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+            let text = std::fs::read_to_string(f).map_err(Error::io(f))?;
             files.push((f.display().to_string(), text));
         }
         rulecheck::check_files(

@@ -4,6 +4,7 @@ use crate::cli::ScanArgs;
 use crate::config;
 use crate::detect::Engine;
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::model::rule::Rule;
 use crate::plan::{self, Env, VerifyPlan};
 use crate::report::{self, ReportContext};
@@ -13,7 +14,7 @@ use crate::verify;
 use std::io::IsTerminal;
 use std::path::Path;
 
-pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
+pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     let warnings = Warnings::new(args.quiet);
     let cfg = match range_base_config(args, &warnings)? {
         Some(cfg) => cfg,
@@ -100,7 +101,7 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
     // How to fix or allow, only when something was shown.
     if !out.findings.is_empty() && format == report::Format::Human && !plan.quiet {
         // Hygiene and exposure findings carry their own fix; only keys need revoking.
-        if out.findings.iter().any(|f| f.secret.is_some()) {
+        if out.findings.iter().any(|f| f.is_key()) {
             eprintln!("\n{}", suppress::FIX_KEYS_HINT);
         } else {
             eprintln!();
@@ -117,7 +118,7 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, String> {
 fn range_base_config(
     args: &ScanArgs,
     warnings: &Warnings,
-) -> Result<Option<config::Config>, String> {
+) -> Result<Option<config::Config>, Error> {
     let Some(range) = &args.range else {
         return Ok(None);
     };
@@ -169,7 +170,7 @@ pub(super) fn load_config(
     root: &Path,
     no_repo_config: bool,
     warnings: &Warnings,
-) -> Result<config::Config, String> {
+) -> Result<config::Config, Error> {
     if no_repo_config && explicit.is_none() {
         return Ok(config::Config::builtin());
     }
@@ -188,7 +189,7 @@ pub(super) fn scan_and_suppress(
     base: Option<(Baseline, String)>,
     warnings: &Warnings,
     notices: &mut Vec<String>,
-) -> Result<ScanOutput, String> {
+) -> Result<ScanOutput, Error> {
     let engine = Engine::new(rules)?;
     let mut out = crate::scan::run(&engine, scan, warnings)?;
     // Before suppression and fingerprints: a path named after a key is reported (and
@@ -226,7 +227,7 @@ fn load_baseline(
     on_command_line: bool,
     root: &Path,
     warnings: &Warnings,
-) -> Result<Option<(Baseline, String)>, String> {
+) -> Result<Option<(Baseline, String)>, Error> {
     use crate::suppress::baseline::discover;
     if let Some(p) = named.filter(|_| !on_command_line) {
         // Named by the scanned repository's config: its input, not the user's. One that is
@@ -257,7 +258,7 @@ fn load_baseline(
             ),
         ))),
         Err(e) => {
-            warnings.warn("baseline", e);
+            warnings.warn("baseline", e.chain());
             Ok(None)
         }
     }
@@ -265,7 +266,7 @@ fn load_baseline(
 
 /// The verification client when `--verify` or `--only-live` is on; `--verify-endpoint` values are
 /// validated either way.
-fn verify_client(plan: &VerifyPlan, warnings: &Warnings) -> Result<Option<verify::Client>, String> {
+fn verify_client(plan: &VerifyPlan, warnings: &Warnings) -> Result<Option<verify::Client>, Error> {
     let endpoints = verify::Endpoints::parse(&plan.endpoints)?;
     if !plan.enabled {
         if !endpoints.is_empty() {

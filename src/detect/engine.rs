@@ -2,6 +2,7 @@
 
 use super::keywords::Keywords;
 use super::{checksum, connstr, decode, entropy, filters, jwt, known, match_check, Match};
+use crate::model::error::Error;
 use crate::model::rule::{Rule, DEFAULT_LOOKBEHIND};
 use regex_automata::{meta, util::syntax, Input};
 use std::sync::OnceLock;
@@ -62,21 +63,33 @@ fn syntax_config() -> syntax::Config {
     syntax::Config::new().unicode(false).utf8(false)
 }
 
-fn compile(rule: &Rule) -> Result<Compiled, String> {
+fn rule_error(rule: &Rule, message: String) -> Error {
+    Error::Rule {
+        id: rule.id.clone(),
+        file: None,
+        line: None,
+        message,
+    }
+}
+
+fn compile(rule: &Rule) -> Result<Compiled, Error> {
     let re = meta::Builder::new()
         .syntax(syntax_config())
         .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
         .build(&rule.regex)
-        .map_err(|e| format!("rule '{}': invalid regex: {e}", rule.id))?;
+        .map_err(|e| rule_error(rule, format!("rule '{}': invalid regex: {e}", rule.id)))?;
     let info = re.group_info();
     let pid = regex_automata::PatternID::ZERO;
     let secret = match info.to_index(pid, "secret") {
         Some(i) => i,
         None if info.group_len(pid) > 1 => 1,
         None => {
-            return Err(format!(
-                "rule '{}': the regex needs a capture group for the secret",
-                rule.id
+            return Err(rule_error(
+                rule,
+                format!(
+                    "rule '{}': the regex needs a capture group for the secret",
+                    rule.id
+                ),
             ))
         }
     };
@@ -93,23 +106,26 @@ fn compile(rule: &Rule) -> Result<Compiled, String> {
 }
 
 /// Parses a rule's regex without compiling it: syntax errors, empty matches.
-fn check_syntax(rule: &Rule) -> Result<(), String> {
+fn check_syntax(rule: &Rule) -> Result<(), Error> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(&rule.regex)
-        .map_err(|e| format!("rule '{}': invalid regex: {e}", rule.id))?;
+        .map_err(|e| rule_error(rule, format!("rule '{}': invalid regex: {e}", rule.id)))?;
     if hir.properties().minimum_len() == Some(0) {
-        return Err(format!(
-            "rule '{}': the regex can match the empty string",
-            rule.id
+        return Err(rule_error(
+            rule,
+            format!("rule '{}': the regex can match the empty string", rule.id),
         ));
     }
     if hir.properties().explicit_captures_len() == 0 {
-        return Err(format!(
-            "rule '{}': the regex needs a capture group for the secret",
-            rule.id
+        return Err(rule_error(
+            rule,
+            format!(
+                "rule '{}': the regex needs a capture group for the secret",
+                rule.id
+            ),
         ));
     }
     Ok(())
@@ -120,7 +136,7 @@ impl Engine {
     /// it, so a pre-commit scan of one file pays for the rules it triggers only. Rules that
     /// nothing has vouched for yet (user rules) go through [`Engine::compile_all`] first; the
     /// built-in ones through the tests.
-    pub fn new(rules: Vec<Rule>) -> Result<Engine, String> {
+    pub fn new(rules: Vec<Rule>) -> Result<Engine, Error> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
@@ -159,7 +175,7 @@ impl Engine {
     /// that can match the empty string or has no capture group. Used for user rules (so a bad
     /// rule is an error at start-up, not in the middle of a scan) and by tests for the built-in
     /// ones.
-    pub fn compile_all(&self) -> Result<(), String> {
+    pub fn compile_all(&self) -> Result<(), Error> {
         for (i, rule) in self.rules.iter().enumerate() {
             check_syntax(rule)?;
             if self.compiled[i].get().is_none() {
@@ -175,11 +191,11 @@ impl Engine {
     }
 
     /// The compiled regex's heap size in bytes (for rule-size checks).
-    pub fn regex_memory(&self, rule: usize) -> Result<usize, String> {
+    pub fn regex_memory(&self, rule: usize) -> Result<usize, Error> {
         Ok(self.regex(rule)?.re.memory_usage())
     }
 
-    fn regex(&self, i: usize) -> Result<&Compiled, String> {
+    fn regex(&self, i: usize) -> Result<&Compiled, Error> {
         if let Some(c) = self.compiled[i].get() {
             return Ok(c);
         }
@@ -445,7 +461,12 @@ mod tests {
     fn rejects_empty_matching_and_groupless_rules() {
         let mut r = builtin_rules().remove(0);
         r.regex = "(a*)".into();
-        let checked = |r: Rule| Engine::new(vec![r]).and_then(|e| e.compile_all()).err();
+        let checked = |r: Rule| {
+            Engine::new(vec![r])
+                .and_then(|e| e.compile_all())
+                .err()
+                .map(|e| e.to_string())
+        };
         let err = checked(r.clone()).unwrap();
         assert!(err.contains("empty string"), "{err}");
         r.regex = "abc".into();

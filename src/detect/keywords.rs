@@ -7,6 +7,7 @@
 //! one loop: steps in different parts do not depend on each other, and the CPU overlaps them.
 //! On hugo's history this takes the keyword search from 2.4 to 1.4 ns per byte.
 
+use crate::model::error::Error;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
@@ -31,14 +32,14 @@ pub struct Keywords {
 }
 
 impl Keywords {
-    pub fn new(keywords: &[String]) -> Result<Keywords, String> {
+    pub fn new(keywords: &[String]) -> Result<Keywords, Error> {
         let dfa = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Unanchored)
             .prefilter(false)
             .build(keywords)
-            .map_err(|e| format!("keyword prefilter: {e}"))?;
+            .map_err(|e| Error::Prefilter(e.to_string()))?;
         Ok(Keywords { dfa })
     }
 

@@ -3,7 +3,7 @@
 //! `--range` / `--branch` / `--since-commit` / `--history-only` / a bare or `.git` target added
 //! or renamed into place. Templates (`.env.example`, ...) are not env files and pass.
 
-use crate::model::check::{self as checks, DOTENV_TRACKED};
+use crate::model::check::{self as checks, CheckId};
 use crate::model::env_history::Added;
 use crate::model::finding::{Finding, Origin};
 use crate::model::path_class as file_class;
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// Key findings per path, to raise an env file that holds keys to critical.
 fn keys_by_path(findings: &[Finding]) -> HashMap<&str, usize> {
     let mut m: HashMap<&str, usize> = HashMap::new();
-    for f in findings.iter().filter(|f| f.secret.is_some()) {
+    for f in findings.iter().filter(|f| f.is_key()) {
         *m.entry(f.path.as_str()).or_default() += 1;
     }
     m
@@ -22,7 +22,7 @@ fn keys_by_path(findings: &[Finding]) -> HashMap<&str, usize> {
 fn with_keys(f: &mut Finding, keys: usize) {
     if keys > 0 {
         f.severity = Severity::Critical;
-        f.message.push_str(&format!(
+        f.summary.push_str(&format!(
             ", with {keys} key{} in it",
             if keys == 1 { "" } else { "s" }
         ));
@@ -37,8 +37,8 @@ pub fn staged(new_paths: &[String], findings: &[Finding]) -> Vec<Finding> {
         .iter()
         .filter(|p| file_class::is_dotenv(p))
         .map(|p| {
-            let mut f = checks::finding(DOTENV_TRACKED, p, 1, 1, Origin::Staged);
-            f.message = format!(
+            let mut f = checks::finding(CheckId::DotenvTracked, p, 1, 1, Origin::Staged);
+            f.summary = format!(
                 "{p} is staged: this commit would add it to git, and everyone with a clone would have its contents"
             );
             with_keys(&mut f, keys.get(p.as_str()).copied().unwrap_or(0));
@@ -70,14 +70,13 @@ pub fn committed(
                 a.path.strip_prefix(target_prefix)?.strip_prefix('/')?
             };
             let shown = format!("{display_prefix}{below}");
-            let mut f = checks::finding(
-                DOTENV_TRACKED,
+            let mut f = checks::finding(CheckId::DotenvTracked,
                 &shown,
                 1,
                 1,
                 Origin::Commit(a.commit.clone()),
             );
-            f.message = format!(
+            f.summary = format!(
                 "{} was added in commit {} (\"{}\"): everyone with a clone has its contents",
                 a.path,
                 &a.commit.sha[..a.commit.sha.len().min(10)],

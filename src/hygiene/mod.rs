@@ -10,7 +10,7 @@
 
 pub mod env_added;
 
-use crate::model::check::{self as checks, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
+use crate::model::check::{self as checks, CheckId};
 use crate::model::env_history::Added;
 use crate::model::finding::{short_sha, Finding, Origin, Tag};
 use crate::model::path_class as file_class;
@@ -50,7 +50,7 @@ pub fn check(roots: &[RootEnvFiles<'_>], findings: &[Finding]) -> Vec<Finding> {
     let with_keys: HashMap<&str, usize> =
         findings
             .iter()
-            .filter(|f| f.secret.is_some())
+            .filter(|f| f.is_key())
             .fold(HashMap::new(), |mut m, f| {
                 *m.entry(f.path.as_str()).or_default() += 1;
                 m
@@ -146,9 +146,9 @@ impl<'a> RootCheck<'a> {
             let origin = added_at
                 .get(abs)
                 .map_or(Origin::WorkingTree, |a| Origin::Commit(a.commit.clone()));
-            let mut f = checks::finding(DOTENV_TRACKED, &shown, 1, 1, origin);
+            let mut f = checks::finding(CheckId::DotenvTracked, &shown, 1, 1, origin);
             let name = relative(&workdir, abs);
-            f.message = match added_at.get(abs) {
+            f.summary = match added_at.get(abs) {
                 Some(a) => format!("{name} is tracked by git (added in commit {}): everyone with a clone has its contents", short_sha(&a.commit.sha)),
                 None => format!("{name} is tracked by git (in the index): the next commit shares its contents"),
             };
@@ -165,14 +165,14 @@ impl<'a> RootCheck<'a> {
             let shown = self.shown(&abs);
             let keys = self.keys_in(&shown);
             let mut f = checks::finding(
-                DOTENV_TRACKED,
+                CheckId::DotenvTracked,
                 &shown,
                 1,
                 1,
                 Origin::Commit(a.commit.clone()),
             );
             f.add_tag(Tag::HistoryOnly);
-            f.message = format!(
+            f.summary = format!(
                 "{} was committed in {} (\"{}\") and later removed, but it is still in git history",
                 a.path,
                 short_sha(&a.commit.sha),
@@ -180,7 +180,7 @@ impl<'a> RootCheck<'a> {
             );
             if keys > 0 {
                 f.severity = Severity::Critical;
-                f.message
+                f.summary
                     .push_str(&format!(" with {} key{}", keys, plural(keys)));
             }
             f.remediation = format!(
@@ -212,8 +212,9 @@ impl<'a> RootCheck<'a> {
             }
             let shown = self.shown(abs);
             let keys = self.keys_in(&shown);
-            let mut f = checks::finding(DOTENV_NOT_IGNORED, &shown, 1, 1, Origin::WorkingTree);
-            f.message = format!("{rel} is not tracked, but no ignore rule covers it: the next `git add .` commits it");
+            let mut f =
+                checks::finding(CheckId::DotenvNotIgnored, &shown, 1, 1, Origin::WorkingTree);
+            f.summary = format!("{rel} is not tracked, but no ignore rule covers it: the next `git add .` commits it");
             self.not_ignored_details(&mut f, abs, keys, &workdir);
             self.out.push(f);
             to_cover.push((abs.clone(), None));
@@ -245,8 +246,9 @@ impl<'a> RootCheck<'a> {
             }
             let shown = self.shown(abs);
             let keys = self.keys_in(&shown);
-            let mut f = checks::finding(DOTENV_NOT_IGNORED, &shown, 1, 1, Origin::WorkingTree);
-            f.message = format!(
+            let mut f =
+                checks::finding(CheckId::DotenvNotIgnored, &shown, 1, 1, Origin::WorkingTree);
+            f.summary = format!(
                 "{} is not covered by any .gitignore above it: once this directory is a git repository, `git add .` commits it",
                 relative(&base, abs)
             );
@@ -260,7 +262,7 @@ impl<'a> RootCheck<'a> {
     fn dotenv_tracked_details(&self, f: &mut Finding, name: &str, keys: usize) {
         if keys > 0 {
             f.severity = Severity::Critical;
-            f.message
+            f.summary
                 .push_str(&format!(", including {keys} key{}", plural(keys)));
         }
         // The name goes into shell commands the user may paste: quoted, so a file named
@@ -275,7 +277,7 @@ impl<'a> RootCheck<'a> {
     fn not_ignored_details(&mut self, f: &mut Finding, abs: &Path, keys: usize, top: &Path) {
         if keys > 0 {
             f.severity = Severity::High;
-            f.message
+            f.summary
                 .push_str(&format!(", with {keys} key{} in it", plural(keys)));
         }
         let target = match self.cover(abs, top, true) {
@@ -328,13 +330,14 @@ impl<'a> RootCheck<'a> {
             let shown = self.shown(&target);
             let dir = target.parent().unwrap_or(top);
             let names: Vec<String> = files.iter().map(|f| relative(dir, f)).collect();
-            let mut f = checks::finding(GITIGNORE_MISSING, &shown, 1, 1, Origin::WorkingTree);
+            let mut f =
+                checks::finding(CheckId::GitignoreMissing, &shown, 1, 1, Origin::WorkingTree);
             let place = if in_git && dir == top {
                 "this repository"
             } else {
                 "this directory"
             };
-            f.message = if exists {
+            f.summary = if exists {
                 format!(
                     "{shown} has no rule for env files: {} not covered",
                     list(&names)

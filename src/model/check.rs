@@ -2,7 +2,7 @@
 //! missing `.gitignore` rule, a key exposed to browsers). They are listed by `keyhound rules`
 //! next to the regex rules and carry a rule id like any other finding.
 
-use crate::model::finding::{Finding, Origin};
+use crate::model::finding::{Finding, FindingKind, Origin};
 use crate::model::rule::Severity;
 use serde::Serialize;
 
@@ -24,6 +24,34 @@ pub const DOTENV_NOT_IGNORED: &str = "dotenv-not-ignored";
 pub const GITIGNORE_MISSING: &str = "gitignore-missing";
 pub const CLIENT_EXPOSED_ENV: &str = "client-exposed-env";
 pub const BROWSER_SDK_CLIENT: &str = "browser-sdk-client";
+
+/// Which built-in check a finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CheckId {
+    DotenvTracked,
+    DotenvNotIgnored,
+    GitignoreMissing,
+    ClientExposedEnv,
+    BrowserSdkClient,
+}
+
+impl CheckId {
+    /// The id findings and `keyhound rules` show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::DotenvTracked => DOTENV_TRACKED,
+            CheckId::DotenvNotIgnored => DOTENV_NOT_IGNORED,
+            CheckId::GitignoreMissing => GITIGNORE_MISSING,
+            CheckId::ClientExposedEnv => CLIENT_EXPOSED_ENV,
+            CheckId::BrowserSdkClient => BROWSER_SDK_CLIENT,
+        }
+    }
+
+    /// The check's name, severity and remediation.
+    pub fn check(self) -> &'static Check {
+        check(self.as_str())
+    }
+}
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -72,10 +100,10 @@ pub fn check(id: &str) -> &'static Check {
 }
 
 /// A finding of check `id` (no secret) at `path:line:column`.
-pub fn finding(id: &str, path: &str, line: usize, column: usize, origin: Origin) -> Finding {
-    let c = check(id);
+pub fn finding(id: CheckId, path: &str, line: usize, column: usize, origin: Origin) -> Finding {
+    let c = id.check();
     Finding {
-        rule_id: c.id.to_string(),
+        kind: FindingKind::Check(id),
         rule_name: c.name.to_string(),
         provider: "keyhound".to_string(),
         key_type: None,
@@ -87,7 +115,8 @@ pub fn finding(id: &str, path: &str, line: usize, column: usize, origin: Origin)
         prefix_len: 0,
         origin,
         tags: Vec::new(),
-        message: c.name.to_string(),
+        summary: c.name.to_string(),
+        annotations: Vec::new(),
         remediation: c.remediation.to_string(),
         verification: None,
         verifier: None,
@@ -101,6 +130,20 @@ pub fn finding(id: &str, path: &str, line: usize, column: usize, origin: Origin)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_check_id_names_a_check() {
+        for id in [
+            CheckId::DotenvTracked,
+            CheckId::DotenvNotIgnored,
+            CheckId::GitignoreMissing,
+            CheckId::ClientExposedEnv,
+            CheckId::BrowserSdkClient,
+        ] {
+            assert_eq!(id.check().id, id.as_str());
+        }
+        assert_eq!(CHECKS.len(), 5);
+    }
 
     #[test]
     fn ids_are_unique_kebab_case() {

@@ -1,5 +1,6 @@
 //! The `Finding` model every stage after detection works on, and every reporter renders.
 
+use crate::model::check::CheckId;
 use crate::model::rule::{Rule, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -250,10 +251,50 @@ pub struct Verification {
     pub detail: String,
 }
 
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FindingKind {
+    /// A key that `rule` matched. The rule stays the key's own even when an annotation reports
+    /// the finding under a check (a key in a public env variable is `client-exposed-env`).
+    Key { rule: String },
+    /// A built-in check's finding, about a file rather than a key.
+    Check(CheckId),
+}
+
+/// The end of every "this key reaches browsers" message.
+pub const EXPOSED: &str =
+    "anyone who loads the site can read this key; rotate it, and call the API from your server";
+
+/// What a stage after detection established about a finding. Reporters turn annotations into
+/// words (`report::message`); stages never edit the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Annotation {
+    /// A fact the rule's per-match check found ("role anon").
+    Fact(String),
+    /// Public by design, and why (also in [`Finding::public`]).
+    PublicByDesign(String),
+    /// The key was base64-encoded in the file.
+    Base64,
+    /// Where in a notebook the key is ("in cell 3 (code)").
+    NotebookCell(String),
+    /// The key is assigned to a framework's public env variable, which inlines it into the
+    /// browser bundle: the finding is reported as `client-exposed-env`.
+    PublicVariable {
+        var: String,
+        framework: &'static str,
+        prefix: &'static str,
+    },
+    /// The key ships to browsers; where ("in a file that ships to browsers (build output)").
+    ShippedToBrowsers(String),
+    /// The key is only in git history.
+    HistoryOnly,
+}
+
 /// One thing the user should act on.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule_id: String,
+    pub kind: FindingKind,
+    /// The matching rule's name (or the check's).
     pub rule_name: String,
     pub provider: String,
     pub key_type: Option<String>,
@@ -269,15 +310,18 @@ pub struct Finding {
     pub prefix_len: usize,
     pub origin: Origin,
     pub tags: Vec<Tag>,
-    /// What was found and where, in a sentence; context stages add to it.
-    pub message: String,
+    /// What was found and where, in a sentence, as detection (or the check) said it; what
+    /// later stages found is in `annotations`, and the report puts them together.
+    pub summary: String,
+    pub annotations: Vec<Annotation>,
     /// What to do next.
     pub remediation: String,
     pub verification: Option<Verification>,
     /// The verifier that can check this secret live (from the matching key rule; kept when a
     /// context stage re-labels the finding, e.g. as `client-exposed-env`).
     pub verifier: Option<String>,
-    /// Extra facts for reporters (cell number, HEAD status, ...).
+    /// Extra facts for reporters (HEAD status, the variable a check is about, ...); the report
+    /// adds what the annotations imply.
     pub notes: Vec<String>,
     /// Why the value is public by design (a publishable key, an anon key, a DSN), for findings
     /// reported with `--include-public`; `None` for secrets.
@@ -308,7 +352,9 @@ impl Finding {
             None => rule.name.clone(),
         };
         Finding {
-            rule_id: rule.id.clone(),
+            kind: FindingKind::Key {
+                rule: rule.id.clone(),
+            },
             rule_name: rule.name.clone(),
             provider: rule.provider.clone(),
             key_type: rule.key_type.clone(),
@@ -320,7 +366,8 @@ impl Finding {
             prefix_len,
             origin,
             tags: Vec::new(),
-            message: what,
+            summary: what,
+            annotations: Vec::new(),
             remediation: rule.remediation.clone(),
             verification: None,
             verifier: rule.verify.clone(),
@@ -340,6 +387,57 @@ impl Finding {
                 s.redacted(self.prefix_len)
             }
         })
+    }
+
+    /// The id the finding is reported under: the key's rule, or the check's (a key in a public
+    /// env variable is reported as `client-exposed-env`).
+    pub fn rule_id(&self) -> &str {
+        match (&self.kind, self.exposed_as()) {
+            (_, Some(c)) => c.as_str(),
+            (FindingKind::Key { rule }, None) => rule,
+            (FindingKind::Check(c), None) => c.as_str(),
+        }
+    }
+
+    /// The name of what [`Finding::rule_id`] names.
+    pub fn reported_name(&self) -> &str {
+        match self.exposed_as() {
+            Some(c) => c.check().name,
+            None => &self.rule_name,
+        }
+    }
+
+    /// The check a key finding is reported under, when an annotation decided so.
+    pub fn exposed_as(&self) -> Option<CheckId> {
+        self.annotations
+            .iter()
+            .any(|a| matches!(a, Annotation::PublicVariable { .. }))
+            .then_some(CheckId::ClientExposedEnv)
+    }
+
+    /// The built-in check the finding is reported under, if any.
+    pub fn check_id(&self) -> Option<CheckId> {
+        match self.kind {
+            FindingKind::Check(c) => Some(c),
+            FindingKind::Key { .. } => self.exposed_as(),
+        }
+    }
+
+    /// The key's own rule, for a finding about a key.
+    pub fn key_rule(&self) -> Option<&str> {
+        match &self.kind {
+            FindingKind::Key { rule } => Some(rule),
+            FindingKind::Check(_) => None,
+        }
+    }
+
+    /// A finding about a key (not one of a check about a file).
+    pub fn is_key(&self) -> bool {
+        matches!(self.kind, FindingKind::Key { .. })
+    }
+
+    pub fn annotate(&mut self, a: Annotation) {
+        self.annotations.push(a);
     }
 
     /// The finding's path from the repository's top, for a scan rooted at `repo_prefix` (`web/`)
@@ -385,14 +483,14 @@ impl Finding {
         match &self.secret {
             Some(s) if s.is_opaque() => {
                 h.update(b"keyhound-fp-v3/assignment\0");
-                field(&mut h, self.rule_id.as_bytes());
+                field(&mut h, self.rule_id().as_bytes());
                 field(&mut h, repo_path.as_bytes());
                 field(&mut h, self.context.as_deref().unwrap_or("").as_bytes());
                 field(&mut h, &self.ordinal.max(1).to_be_bytes());
             }
             secret => {
                 h.update(b"keyhound-fp-v3/secret\0");
-                field(&mut h, self.rule_id.as_bytes());
+                field(&mut h, self.rule_id().as_bytes());
                 field(&mut h, repo_path.as_bytes());
                 field(
                     &mut h,
@@ -409,7 +507,7 @@ impl Finding {
     pub fn location_fingerprint(&self, repo_prefix: &str, ordinal: usize) -> String {
         let mut h = Sha256::new();
         h.update(b"keyhound-location-v1\0");
-        h.update(self.rule_id.as_bytes());
+        h.update(self.rule_id().as_bytes());
         h.update(b"\0");
         h.update(self.repo_path(repo_prefix).as_bytes());
         h.update(b"\0");
@@ -439,12 +537,12 @@ impl Finding {
     pub fn mark_public(&mut self, why: &str) {
         self.severity = Severity::Info;
         self.public = Some(why.to_string());
-        self.message = format!("{} (public by design: {why})", self.message);
+        self.annotate(Annotation::PublicByDesign(why.to_string()));
     }
 
     /// Adds a fact (from the rule's per-match check) to the message: "Supabase key (role anon)".
     pub fn add_fact(&mut self, fact: &str) {
-        self.message = format!("{} ({fact})", self.message);
+        self.annotate(Annotation::Fact(fact.to_string()));
     }
 
     pub fn commit(&self) -> Option<&CommitInfo> {

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod env_history;
+pub mod error;
 pub mod finding;
 pub mod path_class;
 pub mod rule;

@@ -1,6 +1,7 @@
 //! The rule model: loading the built-in rules (`rules/*.toml`, compiled in) and user rules, and
 //! validating them. Compiling rules into a matcher is `detect::engine`'s job.
 
+use crate::model::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -47,17 +48,17 @@ impl fmt::Display for Severity {
 }
 
 impl std::str::FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
         match s.to_ascii_lowercase().as_str() {
             "info" => Ok(Severity::Info),
             "low" => Ok(Severity::Low),
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            _ => Err(format!(
+            _ => Err(Error::Usage(format!(
                 "unknown severity '{s}' (expected info, low, medium, high or critical)"
-            )),
+            ))),
         }
     }
 }
@@ -175,7 +176,13 @@ impl Rule {
     }
 
     /// Checks the rule on its own (the regex is compiled by the engine, which reports its errors).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
+        let err = |message: String| Error::Rule {
+            id: self.id.clone(),
+            file: None,
+            line: None,
+            message,
+        };
         let id_ok = !self.id.is_empty()
             && self
                 .id
@@ -184,38 +191,38 @@ impl Rule {
             && !self.id.starts_with('-')
             && !self.id.ends_with('-');
         if !id_ok {
-            return Err(format!(
+            return Err(err(format!(
                 "rule id '{}' must be kebab-case (a-z, 0-9, -)",
                 self.id
-            ));
+            )));
         }
         if self.keywords.is_empty() && self.no_keywords_reason.is_none() {
-            return Err(format!(
+            return Err(err(format!(
                 "rule '{}' has no keywords: add literal keywords for the prefilter, or say why with no_keywords_reason",
                 self.id
-            ));
+            )));
         }
         if let Some(k) = self.keywords.iter().find(|k| k.len() < 2 || !k.is_ascii()) {
-            return Err(format!(
+            return Err(err(format!(
                 "rule '{}': keyword {k:?} must be ASCII and at least 2 bytes",
                 self.id
-            ));
+            )));
         }
         if self.remediation.trim().is_empty() {
-            return Err(format!("rule '{}' has no remediation text", self.id));
+            return Err(err(format!("rule '{}' has no remediation text", self.id)));
         }
         if self.public.as_deref().is_some_and(|p| p.trim().is_empty()) {
-            return Err(format!(
+            return Err(err(format!(
                 "rule '{}': `public` must say why its matches are public",
                 self.id
-            ));
+            )));
         }
         if let Some(e) = self.min_entropy {
             if !(0.0..=8.0).contains(&e) {
-                return Err(format!(
+                return Err(err(format!(
                     "rule '{}': min_entropy must be within 0..8",
                     self.id
-                ));
+                )));
             }
         }
         Ok(())
@@ -230,27 +237,27 @@ struct RuleFile {
 }
 
 /// Parses one rules file (`[[rules]]` tables). Errors name the file and line.
-pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<Rule>, String> {
+pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<Rule>, Error> {
     let file: RuleFile = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
     for r in &file.rules {
-        r.validate().map_err(|e| format!("{name}: {e}"))?;
+        r.validate().map_err(|e| e.in_file(name, None))?;
     }
     Ok(file.rules)
 }
 
-/// Formats a TOML error as `file:line: message`.
-pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim();
-    match e.span() {
-        Some(span) => {
-            let line = text.as_bytes()[..span.start.min(text.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            format!("{name}:{line}: {msg}")
-        }
-        None => format!("{name}: {msg}"),
+/// A TOML error as an [`Error::Config`] that names the file and line.
+pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> Error {
+    let line = e.span().map(|span| {
+        text.as_bytes()[..span.start.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    });
+    Error::Config {
+        path: name.to_string(),
+        line,
+        message: e.message().trim().to_string(),
     }
 }
 
@@ -273,11 +280,16 @@ pub fn merge_rules(
     mut base: Vec<Rule>,
     extra: Vec<Rule>,
     disabled: &[String],
-) -> Result<Vec<Rule>, String> {
+) -> Result<Vec<Rule>, Error> {
     let mut seen = std::collections::HashSet::new();
     for r in extra {
         if !seen.insert(r.id.clone()) {
-            return Err(format!("rule id '{}' is defined twice", r.id));
+            return Err(Error::Rule {
+                message: format!("rule id '{}' is defined twice", r.id),
+                id: r.id,
+                file: None,
+                line: None,
+            });
         }
         match base.iter_mut().find(|b| b.id == r.id) {
             Some(slot) => *slot = r,
@@ -288,9 +300,9 @@ pub fn merge_rules(
         let before = base.len();
         base.retain(|r| &r.id != d);
         if base.len() == before {
-            return Err(format!(
+            return Err(Error::Usage(format!(
                 "disabled_rules names '{d}', which is not a rule id"
-            ));
+            )));
         }
     }
     Ok(base)
@@ -317,14 +329,19 @@ mod tests {
             "x.toml",
             "[[rules]]\nid = \"a\"\nname = \"n\"\nprovider = \"p\"\nseverity = \"bad\"\n",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("x.toml:5:"), "{err}");
         let err = parse_rule_file(
             "x.toml",
             "[[rules]]\nid = \"Bad_Id\"\nname = \"n\"\nprovider = \"p\"\nseverity = \"low\"\nregex = \"(a)\"\nremediation = \"r\"\nkeywords = [\"ab\"]\n",
         )
         .unwrap_err();
-        assert!(err.contains("kebab-case"), "{err}");
+        assert!(
+            matches!(&err, Error::Rule { id, file: Some(f), .. } if id == "Bad_Id" && f == "x.toml"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("kebab-case"), "{err}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Sizes as people write and read them.
 
+use crate::model::error::Error;
+
 /// `--max-file-size` when neither the command line nor the config sets it (25 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
 /// `25M`, `1G`, `512K`, `100000`, `25MiB`.
-pub fn parse_size(s: &str) -> Result<u64, String> {
+pub fn parse_size(s: &str) -> Result<u64, Error> {
     let t = s.trim();
     let lower = t.to_ascii_lowercase();
     let lower = lower.trim_end_matches("ib").trim_end_matches('b');
@@ -18,7 +20,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("'{s}' is not a size (examples: 25M, 512K, 1G, 100000)"))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "'{s}' is not a size (examples: 25M, 512K, 1G, 100000)"
+            ))
+        })
 }
 
 /// `1.5 MiB`, `12.0 KiB`, `512 B`.

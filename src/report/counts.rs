@@ -1,8 +1,6 @@
 //! What the summary counts, shared by the human summary line and the JSON `summary`.
 
-use crate::model::check::{
-    BROWSER_SDK_CLIENT, CLIENT_EXPOSED_ENV, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING,
-};
+use crate::model::check::CheckId;
 use crate::model::finding::{Finding, Tag};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -28,15 +26,17 @@ pub fn is_exposed(f: &Finding) -> bool {
         return false;
     }
     f.has_tag(Tag::ClientBundle)
-        || f.rule_id == CLIENT_EXPOSED_ENV
-        || f.rule_id == BROWSER_SDK_CLIENT
+        || matches!(
+            f.check_id(),
+            Some(CheckId::ClientExposedEnv | CheckId::BrowserSdkClient)
+        )
 }
 
 impl Counts {
     pub fn of(findings: &[Finding]) -> Counts {
         let mut c = Counts::default();
         for f in findings {
-            if f.secret.is_some() {
+            if f.is_key() {
                 c.secrets += 1;
             }
             if f.is_live() {
@@ -48,11 +48,11 @@ impl Counts {
             if f.has_tag(Tag::HistoryOnly) {
                 c.only_in_history += 1;
             }
-            match f.rule_id.as_str() {
-                DOTENV_TRACKED => c.dotenv_tracked += 1,
-                DOTENV_NOT_IGNORED => c.dotenv_not_ignored += 1,
-                GITIGNORE_MISSING => c.gitignore_missing += 1,
-                _ if f.secret.is_none() && !is_exposed(f) => c.other_hygiene += 1,
+            match f.check_id() {
+                Some(CheckId::DotenvTracked) => c.dotenv_tracked += 1,
+                Some(CheckId::DotenvNotIgnored) => c.dotenv_not_ignored += 1,
+                Some(CheckId::GitignoreMissing) => c.gitignore_missing += 1,
+                _ if !f.is_key() && !is_exposed(f) => c.other_hygiene += 1,
                 _ => {}
             }
         }

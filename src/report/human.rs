@@ -2,6 +2,7 @@
 //! each distinct remediation once (under the first finding it applies to); then a summary line.
 
 use super::escape::text as esc;
+use super::message::{message, notes};
 use super::ReportContext;
 use crate::model::finding::Finding;
 use crate::model::rule::Severity;
@@ -83,7 +84,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             &format!("{:<8}", f.severity.as_str()),
         );
         let secret = esc(&f.shown_secret(ctx.no_redact).unwrap_or_default()).into_owned();
-        let message = esc(&f.message).into_owned();
+        let message = esc(&message(f)).into_owned();
         let (message, secret) = if live {
             (p.paint(red, &message), p.paint(red, &secret))
         } else {
@@ -95,7 +96,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             f.line, f.column
         )?;
         let mut facts = Vec::new();
-        facts.push(format!("rule {}", f.rule_id));
+        facts.push(format!("rule {}", f.rule_id()));
         if !f.tags.is_empty() {
             facts.push(
                 f.tags
@@ -125,7 +126,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
             )?;
         }
         if let Some(v) = &f.verification {
-            let style = if v.status.is_live() {
+            let style = if f.is_live() {
                 AnsiColor::Red.on_default().bold()
             } else {
                 dim
@@ -144,7 +145,7 @@ pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) ->
                 )
             )?;
         }
-        for n in &f.notes {
+        for n in &notes(f) {
             writeln!(out, "        {}", esc(n))?;
         }
         if advised.insert(f.remediation.as_str()) {

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
     let commit = f.commit();
     let mut v = json!({
-        "rule_id": f.rule_id,
-        "rule_name": f.rule_name,
+        "rule_id": f.rule_id(),
+        "rule_name": f.reported_name(),
         "provider": f.provider,
         "key_type": f.key_type,
         "severity": f.severity,
@@ -30,10 +30,10 @@ pub fn finding_json(f: &Finding, no_redact: bool) -> Value {
         "commit_summary": commit.map(|c| &c.summary),
         "history_only": f.has_tag(crate::model::finding::Tag::HistoryOnly),
         "tags": f.tags,
-        "message": f.message,
+        "message": super::message::message(f),
         "remediation": f.remediation,
         "verification": f.verification,
-        "notes": f.notes,
+        "notes": super::message::notes(f),
         "public": f.public,
     });
     if no_redact {

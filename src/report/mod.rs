@@ -5,6 +5,7 @@ pub mod escape;
 pub mod human;
 pub mod json;
 pub mod location;
+pub mod message;
 pub mod sarif;
 
 use crate::diag::Warnings;

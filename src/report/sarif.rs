@@ -1,36 +1,54 @@
-//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning.
-//!
-//! Written with `serde_json` rather than a typed SARIF crate: the log is small, and a test
-//! validates it against the official OASIS schema.
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, built on `serde-sarif`'s typed
+//! model; a test validates the log against the official OASIS schema.
 
 use super::ReportContext;
 use crate::model::finding::Finding;
 use crate::model::rule::Severity;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-fn level(s: Severity) -> &'static str {
+fn level(s: Severity) -> ResultLevel {
     match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
     }
 }
 
+/// What a relative reference may hold as it is (RFC 3986 unreserved characters, sub-delims,
+/// `:`, `@` and `/`); everything else is percent-encoded.
+const URI_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
 /// SARIF `uri`s are relative references: percent-encode what a URI may not hold.
 fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(path, URI_KEEP).to_string()
 }
 
 /// GitHub code scanning's upload limits (one run per file is how keyhound always writes).
@@ -59,15 +77,15 @@ pub fn render(
     warnings: &crate::diag::Warnings,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (doc, dropped) = limited_log(findings, ctx, ctx.sarif);
+    let (log, dropped) = limited_log(findings, ctx, ctx.sarif);
     if let Some(msg) = dropped {
         warnings.warn("SARIF", msg);
     }
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 
-fn gzip_size(doc: &Value) -> usize {
+fn gzip_size(doc: &Sarif) -> usize {
     use flate2::{write::GzEncoder, Compression};
     let raw = serde_json::to_vec_pretty(doc).unwrap_or_default();
     let mut gz = GzEncoder::new(Vec::new(), Compression::default());
@@ -75,7 +93,7 @@ fn gzip_size(doc: &Value) -> usize {
     gz.finish().map_or(raw.len(), |v| v.len())
 }
 
-fn raw_size(doc: &Value) -> usize {
+fn raw_size(doc: &Sarif) -> usize {
     serde_json::to_vec_pretty(doc).map_or(0, |v| v.len())
 }
 
@@ -84,7 +102,7 @@ pub fn limited_log(
     findings: &[Finding],
     ctx: &ReportContext,
     limits: Limits,
-) -> (Value, Option<String>) {
+) -> (Sarif, Option<String>) {
     let n = findings.len();
     let mut priority: Vec<usize> = (0..n).collect();
     priority.sort_by_key(|&i| {
@@ -118,8 +136,12 @@ pub fn limited_log(
                 .rev()
                 .map(|(s, c)| format!("{c} {s}"))
                 .collect();
-            doc["runs"][0]["properties"] = json!({
-                "keyhound": { "truncated": true, "findings": n, "results": keep }
+            doc.runs[0].properties = Some(PropertyBag {
+                additional_properties: BTreeMap::from([(
+                    "keyhound".to_string(),
+                    json!({ "truncated": true, "findings": n, "results": keep }),
+                )]),
+                ..PropertyBag::default()
             });
             let msg = format!(
                 "{n} findings exceed GitHub code scanning's limits ({} results, {} MB gzipped); \
@@ -137,111 +159,160 @@ pub fn limited_log(
     }
 }
 
-/// The SARIF log as a JSON value.
-pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Value {
+/// Properties from a JSON object (a finding's JSON, the rule's scores and tags).
+fn bag(v: Value) -> PropertyBag {
+    let additional_properties = match v {
+        Value::Object(m) => m.into_iter().collect(),
+        _ => BTreeMap::new(),
+    };
+    PropertyBag {
+        additional_properties,
+        ..PropertyBag::default()
+    }
+}
+
+fn text(t: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(t).build()
+}
+
+/// The SARIF log: one run, one reportingDescriptor per rule that has results.
+pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
     // One reportingDescriptor per rule that has results, in a stable order.
     let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
     for f in findings {
-        rules.entry(f.rule_id.as_str()).or_insert(f);
+        rules.entry(f.rule_id()).or_insert(f);
     }
     let rule_index: BTreeMap<&str, usize> =
         rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
-    let descriptors: Vec<Value> = rules
+    let descriptors: Vec<ReportingDescriptor> = rules
         .values()
         .map(|f| {
-            json!({
-                "id": f.rule_id,
-                "name": pascal(&f.rule_id),
-                "shortDescription": { "text": f.rule_name },
-                "fullDescription": { "text": format!("{} ({})", f.rule_name, f.provider) },
-                "help": {
-                    "text": f.remediation,
-                    "markdown": format!("**{}**\n\n{}", f.rule_name, f.remediation),
-                },
-                "defaultConfiguration": { "level": level(f.severity) },
-                "properties": {
+            ReportingDescriptor::builder()
+                .id(f.rule_id())
+                .name(pascal(f.rule_id()))
+                .short_description(text(f.reported_name()))
+                .full_description(text(format!("{} ({})", f.reported_name(), f.provider)))
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(f.remediation.clone())
+                        .markdown(format!("**{}**\n\n{}", f.reported_name(), f.remediation))
+                        .build(),
+                )
+                .default_configuration(ReportingConfiguration {
+                    level: Some(json!(level(f.severity))),
+                    ..ReportingConfiguration::default()
+                })
+                .properties(bag(json!({
                     "security-severity": f.severity.security_score(),
                     "tags": ["security", "secret", f.provider.as_str()],
                     "precision": "high",
-                },
-            })
+                })))
+                .build()
         })
         .collect();
     // Which of its rule's findings in its path each one is: the alert identity for code
     // scanning (see `Finding::location_fingerprint`).
     let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    let results: Vec<Value> = findings
+    let results: Vec<SarifResult> = findings
         .iter()
         .map(|f| {
-            let ordinal = seen.entry((&f.rule_id, &f.path)).or_default();
+            let ordinal = seen.entry((f.rule_id(), &f.path)).or_default();
             *ordinal += 1;
             let location_fp =
                 f.location_fingerprint(ctx.repo_prefix.as_deref().unwrap_or(""), *ordinal);
             let secret = f.shown_secret(ctx.no_redact);
-            let mut text = f.message.clone();
+            let mut message = super::message::message(f);
             if let Some(s) = &secret {
-                text.push_str(&format!(": {s}"));
+                message.push_str(&format!(": {s}"));
             }
             if let Some(v) = &f.verification {
-                text.push_str(&format!(" [verified: {}", v.status.as_str()));
-                if v.status.is_live() {
-                    text.push_str(", rotate it now");
+                message.push_str(&format!(" [verified: {}", v.status.as_str()));
+                if f.is_live() {
+                    message.push_str(", rotate it now");
                 }
                 if !v.detail.is_empty() {
-                    text.push_str(&format!(" ({})", v.detail));
+                    message.push_str(&format!(" ({})", v.detail));
                 }
-                text.push(']');
+                message.push(']');
             }
             // A key that still authenticates is an error whatever the rule's severity.
             let level = if f.is_live() {
-                "error"
+                ResultLevel::Error
             } else {
                 level(f.severity)
             };
-            text.push_str(&format!(". {}", f.remediation));
-            json!({
-                "ruleId": f.rule_id,
-                "ruleIndex": rule_index[f.rule_id.as_str()],
-                "level": level,
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": uri(&super::location::repo_path(ctx.repo_prefix.as_deref(), &f.path)),
-                            "uriBaseId": "%SRCROOT%",
-                        },
-                        "region": { "startLine": f.line.max(1), "startColumn": f.column.max(1) },
-                    }
-                }],
-                "partialFingerprints": { "keyhound/location/v1": location_fp },
-                "properties": super::json::finding_json_in(f, ctx),
-            })
+            message.push_str(&format!(". {}", f.remediation));
+            let uri = uri(&super::location::repo_path(
+                ctx.repo_prefix.as_deref(),
+                &f.path,
+            ));
+            SarifResult::builder()
+                .rule_id(f.rule_id())
+                .rule_index(rule_index[f.rule_id()] as i64)
+                .level(level)
+                .message(Message {
+                    text: Some(message),
+                    ..Message::default()
+                })
+                .locations(vec![Location {
+                    physical_location: Some(PhysicalLocation {
+                        artifact_location: Some(ArtifactLocation {
+                            uri: Some(uri),
+                            uri_base_id: Some("%SRCROOT%".to_string()),
+                            ..ArtifactLocation::default()
+                        }),
+                        region: Some(Region {
+                            start_line: Some(f.line.max(1) as i64),
+                            start_column: Some(f.column.max(1) as i64),
+                            ..Region::default()
+                        }),
+                        ..PhysicalLocation::default()
+                    }),
+                    ..Location::default()
+                }])
+                .partial_fingerprints(BTreeMap::from([(
+                    "keyhound/location/v1".to_string(),
+                    location_fp,
+                )]))
+                .properties(bag(super::json::finding_json_in(f, ctx)))
+                .build()
         })
         .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "keyhound",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/keyhound/keyhound",
-                    "rules": descriptors,
-                }
-            },
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": true,
-                "toolConfigurationNotifications": ctx.notices.iter().map(|n| json!({
-                    "level": "warning",
-                    "message": { "text": n },
-                })).collect::<Vec<_>>(),
-            }],
-            "columnKind": "unicodeCodePoints",
-        }]
-    })
+    let driver = ToolComponent::builder()
+        .name("keyhound")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://github.com/keyhound/keyhound")
+        .rules(descriptors)
+        .build();
+    let notifications: Vec<Notification> = ctx
+        .notices
+        .iter()
+        .map(|n| {
+            Notification::builder()
+                .level(json!("warning"))
+                .message(Message {
+                    text: Some(n.clone()),
+                    ..Message::default()
+                })
+                .build()
+        })
+        .collect();
+    let invocation = Invocation::builder()
+        .execution_successful(true)
+        .tool_configuration_notifications(notifications)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
 }
 
 /// `openai-project-key` -> `OpenaiProjectKey` (SARIF rule `name`).
@@ -302,6 +373,13 @@ mod tests {
     }
 
     #[test]
+    fn uris_are_percent_encoded_relative_references() {
+        assert_eq!(uri("src/a b/ü.js"), "src/a%20b/%C3%BC.js");
+        assert_eq!(uri("a.zip!in/x#1?.txt"), "a.zip!in/x%231%3F.txt");
+        assert_eq!(uri("~/x(1)+y=z@h:p"), "~/x(1)+y=z@h:p");
+    }
+
+    #[test]
     fn truncates_by_severity_past_the_result_limit() {
         let fs = findings(10);
         let limits = Limits {
@@ -309,6 +387,7 @@ mod tests {
             ..Limits::default()
         };
         let (doc, warn) = limited_log(&fs, &ctx(), limits);
+        let doc = serde_json::to_value(&doc).unwrap();
         let results = doc["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 4);
         // The 4 critical ones (0, 3, 6, 9), in report order.
@@ -338,6 +417,7 @@ mod tests {
         let (doc, warn) = limited_log(&fs, &ctx(), limits);
         assert!(warn.is_some());
         assert!(gzip_size(&doc) <= full / 3);
+        let doc = serde_json::to_value(&doc).unwrap();
         let kept = doc["runs"][0]["results"].as_array().unwrap().len();
         assert!(kept > 500 && kept < 1000, "{kept}");
         assert!(doc["runs"][0]["results"]

@@ -3,7 +3,7 @@
 //! tree; no duplicate of a working-tree finding.
 
 use crate::git::{commit_info, path_from_bytes, GitTarget};
-use crate::model::finding::{short_sha, CommitInfo, Finding, Origin, Secret, Tag};
+use crate::model::finding::{short_sha, Annotation, CommitInfo, Finding, Origin, Secret, Tag};
 use git2::Oid;
 use std::collections::{HashMap, HashSet};
 
@@ -35,18 +35,18 @@ pub struct Hits {
 
 impl Hits {
     pub fn add(&mut self, h: Hit) {
-        if h.finding.secret.is_some() {
+        if h.finding.is_key() {
             let key = (
-                h.finding.rule_id.clone(),
+                h.finding.rule_id().to_string(),
                 h.finding.secret.clone(),
                 h.finding.path.clone(),
             );
             merge(&mut self.keys, key, h);
         } else {
             let key = (
-                h.finding.rule_id.clone(),
+                h.finding.rule_id().to_string(),
                 h.finding.path.clone(),
-                h.finding.message.clone(),
+                h.finding.summary.clone(),
             );
             merge(&mut self.checks, key, h);
         }
@@ -129,7 +129,7 @@ pub fn attribute(
             f.origin = commit_origin(info, hit.commit);
             if !hit.in_head {
                 f.add_tag(Tag::HistoryOnly);
-                f.message.push_str(" (only in git history)");
+                f.annotate(Annotation::HistoryOnly);
             }
             wt.push(f);
         }
@@ -148,7 +148,12 @@ pub fn attribute(
     let wt_index: HashMap<(String, Option<Secret>, String), usize> = wt
         .iter()
         .enumerate()
-        .map(|(i, f)| ((f.rule_id.clone(), f.secret.clone(), f.path.clone()), i))
+        .map(|(i, f)| {
+            (
+                (f.rule_id().to_string(), f.secret.clone(), f.path.clone()),
+                i,
+            )
+        })
         .collect();
     let head_tree = target.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
     let mut out = Vec::new();
@@ -191,7 +196,7 @@ pub fn attribute(
                 .push("still present in HEAD or the working tree".to_string());
         } else {
             f.add_tag(Tag::HistoryOnly);
-            f.message.push_str(" (only in git history)");
+            f.annotate(Annotation::HistoryOnly);
             f.remediation = format!("{HISTORY_ONLY_REMEDIATION} {}", f.remediation);
         }
         out.push(f);

@@ -7,11 +7,12 @@ pub mod location;
 mod progress;
 mod scanner;
 
-pub use crate::source::git_history::{config_at_range_base, HistorySpec, RangeBaseConfig};
+pub use crate::source::git_history::{config_at_range_base, HistorySpec};
 
 use crate::detect::Engine;
 use crate::diag::Warnings;
 use crate::git::{self, open_target, GitTarget};
+use crate::model::error::Error;
 use crate::model::finding::Finding;
 use crate::model::stats::ScanStats;
 use crate::source::archive::Unpacker;
@@ -120,7 +121,7 @@ struct Opened<'p> {
 }
 
 /// Runs the scan `plan` describes.
-pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<ScanOutput, String> {
+pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<ScanOutput, Error> {
     let start = Instant::now();
     let opts = &plan.options;
     let unpack = Unpacker::new(opts.archives, opts.max_file_size, warnings);
@@ -248,7 +249,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
 }
 
 /// Checks every root and opens the repositories whose history the plan asks for.
-fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, String> {
+fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, Error> {
     let multi = plan.roots.len() > 1;
     let mut out = Vec::with_capacity(plan.roots.len());
     for root in &plan.roots {
@@ -259,7 +260,9 @@ fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, String> {
         };
         let (tree, history) = match &root.target {
             Target::Tree => (true, None),
-            Target::Staged => return Err("--staged scans one repository".to_string()),
+            Target::Staged => {
+                return Err(Error::Usage("--staged scans one repository".to_string()))
+            }
             Target::TreeAndHistory(spec) => match open_target(&root.path) {
                 Some(t) => (t.has_workdir, Some((t, spec))),
                 None => (true, None),
@@ -267,11 +270,14 @@ fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, String> {
             Target::HistoryOnly(spec) => match open_target(&root.path) {
                 Some(t) => (false, Some((t, spec))),
                 None => {
-                    return Err(format!(
-                        "{}: not a git repository ({} scans git history)",
-                        root.path.display(),
-                        spec.flag()
-                    ))
+                    return Err(Error::NotARepository {
+                        path: root.path.clone(),
+                        message: format!(
+                            "{}: not a git repository ({} scans git history)",
+                            root.path.display(),
+                            spec.flag()
+                        ),
+                    })
                 }
             },
         };
@@ -283,8 +289,11 @@ fn open_roots(plan: &ScanPlan) -> Result<Vec<Opened<'_>>, String> {
         });
     }
     for o in out.iter().filter(|o| o.tree) {
-        if std::fs::symlink_metadata(o.root).is_err() {
-            return Err(format!("{}: no such file or directory", o.root.display()));
+        if let Err(error) = std::fs::symlink_metadata(o.root) {
+            return Err(Error::Root {
+                path: o.root.to_path_buf(),
+                error,
+            });
         }
     }
     Ok(out)
@@ -304,7 +313,12 @@ pub fn number_findings(findings: &mut [Finding]) {
             Origin::WorkingTree => None,
         };
         let n = seen
-            .entry((f.rule_id.clone(), f.path.clone(), f.context.clone(), origin))
+            .entry((
+                f.rule_id().to_string(),
+                f.path.clone(),
+                f.context.clone(),
+                origin,
+            ))
             .or_default();
         *n += 1;
         f.ordinal = *n;
@@ -314,6 +328,64 @@ pub fn number_findings(findings: &mut [Finding]) {
 /// Report order: by path, then line and column, then rule.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
+        (&a.path, a.line, a.column, a.rule_id()).cmp(&(&b.path, b.line, b.column, b.rule_id()))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(path: &Path, target: Target) -> ScanPlan {
+        ScanPlan {
+            roots: vec![Root {
+                path: path.to_path_buf(),
+                target,
+            }],
+            options: ScanOptions::default(),
+        }
+    }
+
+    /// A caller tells a bad revision, a missing root and a missing repository apart by the
+    /// error's kind, not by its text.
+    #[test]
+    fn errors_say_what_kind_of_problem_it_is() {
+        let engine = Engine::new(Vec::new()).unwrap();
+        let warnings = Warnings::new(true);
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let sig = git2::Signature::now("t", "t@example.com").unwrap();
+        let tree = repo.treebuilder(None).unwrap().write().unwrap();
+        let tree = repo.find_tree(tree).unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "first", &tree, &[])
+            .unwrap();
+
+        let branch = HistorySpec {
+            branch: Some("no-such-branch".into()),
+            ..HistorySpec::default()
+        };
+        let e = run(
+            &engine,
+            &plan(dir.path(), Target::HistoryOnly(branch.clone())),
+            &warnings,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::Revision { flag: "--branch", rev, .. } if rev == "no-such-branch"),
+            "{e:?}"
+        );
+
+        let missing = dir.path().join("missing");
+        let e = run(&engine, &plan(&missing, Target::Tree), &warnings).unwrap_err();
+        assert!(matches!(e, Error::Root { .. }), "{e:?}");
+
+        let plain = tempfile::tempdir().unwrap();
+        let e = run(
+            &engine,
+            &plan(plain.path(), Target::HistoryOnly(branch)),
+            &warnings,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::NotARepository { .. }), "{e:?}");
+    }
 }

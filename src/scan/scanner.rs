@@ -6,7 +6,7 @@ use crate::annotate::{self, PathClass};
 use crate::detect::{Engine, ScanHints};
 use crate::diag::Warnings;
 use crate::git::{oid_key, OidSet};
-use crate::model::finding::{locate, Finding, Origin, Secret, Tag};
+use crate::model::finding::{locate, Annotation, Finding, Origin, Secret, Tag};
 use crate::source::{is_binary, Blob, BlobSink, Provenance};
 use crate::suppress::inline::inline_allowed;
 use std::collections::BTreeSet;
@@ -142,7 +142,7 @@ impl<'a> Scanner<'a> {
             }
             if m.decoded {
                 f.add_tag(Tag::Base64);
-                f.message.push_str(" (base64-encoded)");
+                f.annotate(Annotation::Base64);
             }
             if blob.depth > 0 {
                 f.add_tag(Tag::Archive);

@@ -20,6 +20,7 @@ use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
 use crate::git::{display_path, oid_key, path_from_bytes, GitTarget, OidSet};
 use crate::model::env_history::{may_be_dotenv, Added};
+use crate::model::error::Error;
 use crate::model::path_class::is_dotenv;
 use crate::model::units::human_size;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
@@ -116,7 +117,7 @@ pub fn scan(
     unpack: &Unpacker<'_>,
     warnings: &Warnings,
     sink: &dyn BlobSink,
-) -> Result<HistoryScan, String> {
+) -> Result<HistoryScan, Error> {
     let HistoryOptions {
         spec,
         display_prefix,
@@ -157,7 +158,7 @@ pub fn scan(
         .num_threads(threads.max(1))
         .thread_name(|i| format!("keyhound-history-{i}"))
         .build()
-        .map_err(|e| format!("starting worker threads: {e}"))?;
+        .map_err(|e| Error::Internal(format!("starting worker threads: {e}")))?;
     let (git_dir, prefix) = (&target.git_dir, &target.prefix);
     let walked = std::thread::scope(|s| {
         let walker = s.spawn(|| {
@@ -201,12 +202,10 @@ pub fn scan(
     });
     pb.finish_and_clear();
     let (submodules, env_files) = walked
-        .map_err(|_| "the history walk crashed".to_string())?
-        .map_err(|e| {
-            format!(
-                "{}: cannot reopen the repository: {e}",
-                display_root(target)
-            )
+        .map_err(|_| Error::Internal("the history walk crashed".to_string()))?
+        .map_err(|message| Error::Git {
+            context: format!("{}: cannot reopen the repository", display_root(target)),
+            message,
         })?;
     if !submodules.is_empty() {
         let mut list: Vec<String> = submodules.iter().map(|p| display_path(p)).collect();
@@ -302,13 +301,18 @@ impl Read<'_> {
 }
 
 /// Resolves a revision to a commit, or says clearly which flag named what.
-fn commit_of(repo: &Repository, flag: &str, rev: &str) -> Result<Oid, String> {
+fn commit_of(repo: &Repository, flag: &'static str, rev: &str) -> Result<Oid, Error> {
+    let bad = |message: String| Error::Revision {
+        flag,
+        rev: rev.to_string(),
+        message,
+    };
     let obj = repo
         .revparse_single(rev)
-        .map_err(|e| format!("{flag}: unknown revision '{rev}': {}", e.message()))?;
+        .map_err(|e| bad(format!("unknown revision '{rev}': {}", e.message())))?;
     obj.peel_to_commit()
         .map(|c| c.id())
-        .map_err(|_| format!("{flag}: '{rev}' does not name a commit"))
+        .map_err(|_| bad(format!("'{rev}' does not name a commit")))
 }
 
 /// The config a `--range` scan should use when the range itself changes it: the scanned change
@@ -334,7 +338,7 @@ pub fn config_at_range_base(
     range: &str,
     file_name: &str,
     max_bytes: u64,
-) -> Result<Option<RangeBaseConfig>, String> {
+) -> Result<Option<RangeBaseConfig>, Error> {
     let Some(target) = crate::git::open_target(root) else {
         return Ok(None);
     };
@@ -354,14 +358,16 @@ pub fn config_at_range_base(
     let head = commit_of(repo, "--range", b)?;
     let mut base = commit_of(repo, "--range", a)?;
     if symmetric {
-        base = repo
-            .merge_base(base, head)
-            .map_err(|e| format!("--range: no merge base of '{a}' and '{b}': {}", e.message()))?;
+        base = repo.merge_base(base, head).map_err(|e| Error::Revision {
+            flag: "--range",
+            rev: range.to_string(),
+            message: format!("no merge base of '{a}' and '{b}': {}", e.message()),
+        })?;
     }
     let tree_of = |c: Oid| {
         repo.find_commit(c)
             .and_then(|c| c.tree())
-            .map_err(|e| format!("--range: commit {c} cannot be read: {}", e.message()))
+            .map_err(Error::git(format!("--range: commit {c} cannot be read")))
     };
     let (base_tree, head_tree) = (tree_of(base)?, tree_of(head)?);
     // Where `config::discover` looks: the root's directory, then the repository's top.
@@ -382,19 +388,24 @@ pub fn config_at_range_base(
         let Ok(entry) = base_tree.get_path(Path::new(path)) else {
             continue;
         };
+        let refused = |message: String| Error::Config {
+            path: format!("{path} at {short}"),
+            line: None,
+            message,
+        };
         let blob = entry
             .to_object(repo)
             .ok()
             .and_then(|o| o.into_blob().ok())
-            .ok_or_else(|| format!("{path} at {short}: not a file"))?;
+            .ok_or_else(|| refused("not a file".to_string()))?;
         if blob.size() as u64 > max_bytes {
-            return Err(format!(
-                "{path} at {short}: {} bytes, more than a config can be",
+            return Err(refused(format!(
+                "{} bytes, more than a config can be",
                 blob.size()
-            ));
+            )));
         }
         let text = String::from_utf8(blob.content().to_vec())
-            .map_err(|_| format!("{path} at {short}: not UTF-8 text"))?;
+            .map_err(|_| refused("not UTF-8 text".to_string()))?;
         return Ok(Some(RangeBaseConfig {
             base: short,
             path: path.clone(),
@@ -418,7 +429,7 @@ fn select(
     repo: &Repository,
     spec: &HistorySpec,
     warnings: &Warnings,
-) -> Result<(Vec<Oid>, Vec<Oid>), String> {
+) -> Result<(Vec<Oid>, Vec<Oid>), Error> {
     let mut tips = Vec::new();
     let mut hides = Vec::new();
     if let Some(range) = &spec.range {
@@ -427,9 +438,13 @@ fn select(
         } else if let Some((a, b)) = range.split_once("..") {
             (a, b, false)
         } else {
-            return Err(format!(
-                "--range: '{range}' is not a range; use BASE..HEAD (e.g. origin/main..HEAD)"
-            ));
+            return Err(Error::Revision {
+                flag: "--range",
+                rev: range.clone(),
+                message: format!(
+                    "'{range}' is not a range; use BASE..HEAD (e.g. origin/main..HEAD)"
+                ),
+            });
         };
         let a = if a.is_empty() { "HEAD" } else { a };
         let b = if b.is_empty() { "HEAD" } else { b };

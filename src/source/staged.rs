@@ -12,6 +12,7 @@ use super::archive::Unpacker;
 use super::{Blob, BlobSink, Provenance};
 use crate::diag::Warnings;
 use crate::git::{configure_libgit2, display_path};
+use crate::model::error::Error;
 use crate::model::units::human_size;
 use git2::{Delta, DiffFindOptions, DiffOptions, Index, Oid, Repository, Tree};
 use std::cell::RefCell;
@@ -37,24 +38,30 @@ pub fn scan(
     unpack: &Unpacker<'_>,
     warnings: &Warnings,
     sink: &dyn BlobSink,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Error> {
     configure_libgit2();
     let repo = Repository::discover(root).map_err(|_| {
         let shown = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        format!(
-            "--staged: {} is not inside a git repository (run it from a working tree, e.g. in a pre-commit hook)",
-            shown.display()
-        )
+        Error::NotARepository {
+            message: format!(
+                "--staged: {} is not inside a git repository (run it from a working tree, e.g. in a pre-commit hook)",
+                shown.display()
+            ),
+            path: shown,
+        }
     })?;
     if repo.is_bare() {
-        return Err(format!(
-            "--staged: {} is a bare repository: it has no index",
-            root.display()
-        ));
+        return Err(Error::NotARepository {
+            path: root.to_path_buf(),
+            message: format!(
+                "--staged: {} is a bare repository: it has no index",
+                root.display()
+            ),
+        });
     }
     let index = repo
         .index()
-        .map_err(|e| format!("--staged: cannot read the git index: {}", e.message()))?;
+        .map_err(Error::git("--staged: cannot read the git index"))?;
     let parents = parent_trees(&repo, warnings)?;
     let changes = staged_changes(&repo, &index, &parents, warnings)?;
 
@@ -115,22 +122,22 @@ pub fn scan(
 fn parent_trees<'r>(
     repo: &'r Repository,
     warnings: &Warnings,
-) -> Result<Vec<Option<Tree<'r>>>, String> {
-    let head =
-        match repo.head() {
-            Ok(h) => Some(h.peel_to_tree().map_err(|e| {
-                format!("--staged: HEAD does not point to a commit: {}", e.message())
-            })?),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-                ) =>
-            {
-                None
-            }
-            Err(e) => return Err(format!("--staged: cannot read HEAD: {}", e.message())),
-        };
+) -> Result<Vec<Option<Tree<'r>>>, Error> {
+    let head = match repo.head() {
+        Ok(h) => Some(
+            h.peel_to_tree()
+                .map_err(Error::git("--staged: HEAD does not point to a commit"))?,
+        ),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            None
+        }
+        Err(e) => return Err(Error::git("--staged: cannot read HEAD")(e)),
+    };
     let mut trees = vec![head];
     if let Ok(text) = std::fs::read_to_string(repo.path().join("MERGE_HEAD")) {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -156,7 +163,7 @@ fn staged_changes(
     index: &Index,
     parents: &[Option<Tree<'_>>],
     warnings: &Warnings,
-) -> Result<Vec<(Vec<u8>, Change)>, String> {
+) -> Result<Vec<(Vec<u8>, Change)>, Error> {
     let mut merged: Option<HashMap<Vec<u8>, Change>> = None;
     let mut conflicted = 0usize;
     for parent in parents {
@@ -193,24 +200,19 @@ fn diff_against(
     index: &Index,
     tree: Option<&Tree<'_>>,
     conflicted: &mut usize,
-) -> Result<HashMap<Vec<u8>, Change>, String> {
+) -> Result<HashMap<Vec<u8>, Change>, Error> {
     let mut opts = DiffOptions::new();
     opts.context_lines(0)
         .interhunk_lines(0)
         .ignore_submodules(true);
     let mut diff = repo
         .diff_tree_to_index(tree, Some(index), Some(&mut opts))
-        .map_err(|e| {
-            format!(
-                "--staged: cannot diff the index against HEAD: {}",
-                e.message()
-            )
-        })?;
+        .map_err(Error::git("--staged: cannot diff the index against HEAD"))?;
     // A renamed file is not new content: only its edits count.
     let mut find = DiffFindOptions::new();
     find.renames(true);
     diff.find_similar(Some(&mut find))
-        .map_err(|e| format!("--staged: rename detection failed: {}", e.message()))?;
+        .map_err(Error::git("--staged: rename detection failed"))?;
     let changes: RefCell<HashMap<Vec<u8>, Change>> = RefCell::new(HashMap::new());
     let wanted = |s: Delta| {
         matches!(
@@ -256,6 +258,6 @@ fn diff_against(
             true
         }),
     )
-    .map_err(|e| format!("--staged: reading the staged changes: {}", e.message()))?;
+    .map_err(Error::git("--staged: reading the staged changes"))?;
     Ok(changes.into_inner())
 }

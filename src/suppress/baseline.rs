@@ -21,6 +21,7 @@
 
 pub mod discover;
 
+use crate::model::error::Error;
 use crate::model::finding::Finding;
 use serde::Deserialize;
 use serde_json::json;
@@ -69,28 +70,38 @@ impl Baseline {
         self.fingerprints.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.fingerprints.is_empty()
     }
 
-    pub fn parse(name: &str, text: &str) -> Result<Baseline, String> {
-        let file: File = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "{name}:{}: not a keyhound baseline: {e} (create one with `keyhound baseline create`)",
-                e.line()
-            )
+    pub fn parse(name: &str, text: &str) -> Result<Baseline, Error> {
+        let file: File = serde_json::from_str(text).map_err(|e| Error::Baseline {
+            path: name.to_string(),
+            line: Some(e.line()),
+            message: format!(
+                "not a keyhound baseline: {e} (create one with `keyhound baseline create`)"
+            ),
         })?;
         if file.keyhound_baseline < VERSION {
-            return Err(format!(
-                "{name}: baseline format {} is no longer read (its fingerprints could be used to test guesses of a password, or needed a per-machine key); recreate it with `keyhound baseline create -o {name}`",
-                file.keyhound_baseline
-            ));
+            return Err(Error::Baseline {
+                path: name.to_string(),
+                line: None,
+                message: format!(
+                    "baseline format {} is no longer read (its fingerprints could be used to test guesses of a password, or needed a per-machine key); recreate it with `keyhound baseline create -o {name}`",
+                    file.keyhound_baseline
+                ),
+            });
         }
         if file.keyhound_baseline != VERSION {
-            return Err(format!(
-                "{name}: baseline format {} is not supported (this keyhound reads format {VERSION})",
-                file.keyhound_baseline
-            ));
+            return Err(Error::Baseline {
+                path: name.to_string(),
+                line: None,
+                message: format!(
+                    "baseline format {} is not supported (this keyhound reads format {VERSION})",
+                    file.keyhound_baseline
+                ),
+            });
         }
         Ok(Baseline {
             fingerprints: file.findings.into_iter().map(|e| e.fingerprint).collect(),
@@ -98,7 +109,7 @@ impl Baseline {
         })
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
+    pub fn load(path: &Path) -> Result<Baseline, Error> {
         let text = crate::safe_io::read_regular_text(path, crate::safe_io::BASELINE_FILE)?;
         Baseline::parse(&path.display().to_string(), &text)
     }
@@ -114,12 +125,14 @@ pub fn render(findings: &[Finding], repo_prefix: &str) -> String {
         let path = f.repo_path(repo_prefix);
         let line = json!({
             "fingerprint": fp,
-            "rule_id": f.rule_id,
+            "rule_id": f.rule_id(),
             "path": path,
             "secret": f.secret.as_ref().map(|s| s.redacted(f.prefix_len)),
         })
         .to_string();
-        entries.entry((path, f.rule_id.clone(), fp)).or_insert(line);
+        entries
+            .entry((path, f.rule_id().to_string(), fp))
+            .or_insert(line);
     }
     let mut out = format!("{{\n  \"keyhound_baseline\": {VERSION},\n  \"findings\": [");
     let n = entries.len();
@@ -135,7 +148,7 @@ pub fn render(findings: &[Finding], repo_prefix: &str) -> String {
 }
 
 /// Writes the baseline for `findings` to `path`; returns how many entries it holds.
-pub fn write(path: &Path, findings: &[Finding], repo_prefix: &str) -> Result<usize, String> {
+pub fn write(path: &Path, findings: &[Finding], repo_prefix: &str) -> Result<usize, Error> {
     let text = render(findings, repo_prefix);
     crate::safe_io::write_atomic(path, None, |w| w.write_all(text.as_bytes()))?;
     Ok(Baseline::parse("", &text).map(|b| b.len()).unwrap_or(0))
@@ -200,7 +213,8 @@ mod tests {
                 ".keyhound-baseline.json",
                 &format!("{{\"keyhound_baseline\": {v}, \"findings\": []}}"),
             )
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
             assert!(!e.contains('\n'), "{e}");
             assert!(
                 e.contains("keyhound baseline create -o .keyhound-baseline.json"),
@@ -211,7 +225,9 @@ mod tests {
 
     #[test]
     fn bad_file_names_line() {
-        let e = Baseline::parse("b.json", "{\n  \"findings\": [\n  x\n]}").unwrap_err();
+        let e = Baseline::parse("b.json", "{\n  \"findings\": [\n  x\n]}")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("b.json:3:"), "{e}");
     }
 }

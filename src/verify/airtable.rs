@@ -1,7 +1,7 @@
 //! Airtable: `GET /v0/meta/whoami` with `Authorization: Bearer` (read-only; answers the token's
 //! user id and, for personal access tokens, its scopes).
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/v0/meta/whoami").bearer(secret))
 }
 

@@ -1,7 +1,7 @@
 //! Anthropic: `GET /v1/models` with `x-api-key` (admin keys: `/v1/organizations/me`); no tokens
 //! are spent. Errors are `{"type":"error","error":{"type","message"}}`.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     let path = if secret.starts_with("sk-ant-admin") {
         "/v1/organizations/me"
     } else if secret.starts_with("sk-ant-api") {

@@ -7,6 +7,7 @@
 use super::endpoint::{Base, Endpoints};
 use super::{Method, Outcome, Probe, Reply, Verifier};
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::model::finding::{Secret, Verification, VerifyStatus};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -214,7 +215,7 @@ impl Client {
             Ok(probe) => self.check_probe(v, secret, &probe),
             Err(why) => Verification {
                 status: VerifyStatus::Unknown,
-                detail: super::clean_detail(&why, secret.expose()),
+                detail: super::clean_detail(&why.0, secret.expose()),
             },
         }
     }
@@ -235,7 +236,7 @@ impl Client {
     /// Sends `probe` and returns the provider's answer itself (for `doctor`, which explains every
     /// documented error in its own words). 5xx answers and transport errors are retried like
     /// [`Client::check_probe`] does; a transport error that outlasts the retries is `Err`, redacted.
-    pub fn ask(&self, v: &Verifier, secret: &Secret, probe: &Probe) -> Result<Reply, String> {
+    pub fn ask(&self, v: &Verifier, secret: &Secret, probe: &Probe) -> Result<Reply, Error> {
         let mut base = self.endpoints.base(v);
         if let (false, Some(official)) = (base.overridden, &probe.official_base) {
             base.url = official.clone();
@@ -250,8 +251,12 @@ impl Client {
                 Err(_) => true,
             };
             if !passing || attempt >= self.settings.retries {
-                return res
-                    .map_err(|e| super::clean_detail(&describe(&e, &base.url), secret.expose()));
+                return res.map_err(|e| {
+                    Error::Network(super::clean_detail(
+                        &describe(&e, &base.url),
+                        secret.expose(),
+                    ))
+                });
             }
             std::thread::sleep(self.settings.backoff_for(attempt));
             attempt += 1;

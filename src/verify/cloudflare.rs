@@ -5,7 +5,7 @@
 //! which the token does not name, so they are not sent. Global API Keys need the account email
 //! beside them and are not checked either.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 use serde_json::Value;
 
@@ -16,7 +16,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if secret.starts_with("cfat_") {
         return Err(
             "account API tokens are verified under their account id, which the token does not name"

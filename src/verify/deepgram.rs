@@ -1,6 +1,6 @@
 //! Deepgram: `GET /v1/projects` (lists the key's projects; read-only) with `Authorization: Token`.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -10,7 +10,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/v1/projects").header("authorization", format!("Token {secret}")))
 }
 

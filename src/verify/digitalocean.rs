@@ -1,7 +1,7 @@
 //! DigitalOcean: `GET /v2/account` with `Authorization: Bearer` (personal access tokens and
 //! OAuth access tokens). Read-only: it returns the account's email and status.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if secret.starts_with("dor_") {
         return Err("refresh tokens are not checked: exchanging one would rotate it".into());
     }

@@ -1,7 +1,7 @@
 //! Doppler: `GET /v3/me` with `Authorization: Bearer`, which describes the token itself (its
 //! type, workplace and, for service tokens, project and config). Read-only.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/v3/me")
         .bearer(secret)
         .header("accept", "application/json"))

@@ -4,6 +4,7 @@
 //! crosses a network in clear text.
 
 use super::{verifier, verifier_names, Verifier};
+use crate::model::error::Error;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -26,23 +27,26 @@ pub struct Endpoints {
 
 impl Endpoints {
     /// Parses `--verify-endpoint` values (`PROVIDER=URL`, repeatable).
-    pub fn parse(values: &[String]) -> Result<Endpoints, String> {
+    pub fn parse(values: &[String]) -> Result<Endpoints, Error> {
         let mut overrides = HashMap::new();
         for v in values {
             let (name, url) = v
                 .split_once('=')
-                .ok_or_else(|| format!("--verify-endpoint '{v}': expected PROVIDER=URL, e.g. openai=http://127.0.0.1:8080"))?;
+                .ok_or_else(|| Error::Usage(format!("--verify-endpoint '{v}': expected PROVIDER=URL, e.g. openai=http://127.0.0.1:8080")))?;
             let name = name.trim().to_ascii_lowercase();
             let Some(ver) = verifier(&name) else {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "--verify-endpoint: unknown provider '{name}' (known: {})",
                     verifier_names().join(", ")
-                ));
+                )));
             };
-            let base = parse_base(url.trim())
-                .map_err(|e| format!("--verify-endpoint {name}={}: {e}", url.trim()))?;
+            let base = parse_base(url.trim()).map_err(|e| {
+                Error::Usage(format!("--verify-endpoint {name}={}: {e}", url.trim()))
+            })?;
             if overrides.insert(ver.name, base).is_some() {
-                return Err(format!("--verify-endpoint: '{name}' is given twice"));
+                return Err(Error::Usage(format!(
+                    "--verify-endpoint: '{name}' is given twice"
+                )));
             }
         }
         Ok(Endpoints { overrides })
@@ -63,18 +67,19 @@ impl Endpoints {
 }
 
 /// Validates one override URL.
-pub fn parse_base(url: &str) -> Result<Base, String> {
-    let uri: ureq::http::Uri = url.parse().map_err(|_| "not a URL".to_string())?;
+pub fn parse_base(url: &str) -> Result<Base, Error> {
+    let bad = |why: &str| Error::Usage(why.to_string());
+    let uri: ureq::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
     let scheme = uri.scheme_str().map(str::to_ascii_lowercase);
     let host = uri
         .host()
         .filter(|h| !h.is_empty())
-        .ok_or("the URL has no host")?;
+        .ok_or_else(|| bad("the URL has no host"))?;
     if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-        return Err("credentials in the URL are not accepted".into());
+        return Err(bad("credentials in the URL are not accepted"));
     }
     if uri.query().is_some() || url.contains('#') {
-        return Err("the URL must not have a query or fragment".into());
+        return Err(bad("the URL must not have a query or fragment"));
     }
     let (loopback, authority) = match scheme.as_deref() {
         Some("https") => (
@@ -93,7 +98,9 @@ pub fn parse_base(url: &str) -> Result<Base, String> {
             }
         }
         _ => {
-            return Err("the URL must start with https:// (or http:// for a loopback host)".into())
+            return Err(bad(
+                "the URL must start with https:// (or http:// for a loopback host)",
+            ))
         }
     };
     let path = uri.path().trim_end_matches('/');
@@ -173,13 +180,17 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let err = Endpoints::parse(&["openai=http://example.com".into()]).unwrap_err();
+        let err = Endpoints::parse(&["openai=http://example.com".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("loopback"), "{err}");
         assert!(Endpoints::parse(&["nope=https://x.example".into()])
             .unwrap_err()
+            .to_string()
             .contains("unknown provider"));
         assert!(Endpoints::parse(&["openai".into()])
             .unwrap_err()
+            .to_string()
             .contains("PROVIDER=URL"));
         assert!(Endpoints::parse(&["openai=ftp://127.0.0.1".into()]).is_err());
         assert!(Endpoints::parse(&["openai=https://u:p@x.example".into()]).is_err());

@@ -2,7 +2,7 @@
 //! Google answers a bad key with 400 `API_KEY_INVALID`, and a valid key that may not use this
 //! API with 403: the key still works for other Google APIs, so that is `restricted`.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -12,7 +12,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/v1beta/models?pageSize=1").header("x-goog-api-key", secret))
 }
 

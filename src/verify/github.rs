@@ -1,6 +1,6 @@
 //! GitHub: `GET /rate_limit`, which every token type may call and which costs no quota.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -10,7 +10,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if secret.starts_with("ghr_") {
         return Err("refresh tokens are not checked: exchanging one would rotate it".into());
     }

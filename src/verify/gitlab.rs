@@ -2,7 +2,7 @@
 //! group access tokens). gitlab.com by default; a self-managed instance through
 //! `--verify-endpoint gitlab=https://gitlab.example.com`.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -12,7 +12,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if !secret.starts_with("glpat-") {
         return Err(
             "only personal, project and group access tokens (glpat-) have a read-only check".into(),

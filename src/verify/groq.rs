@@ -1,6 +1,6 @@
 //! Groq: `GET /openai/v1/models` with `Authorization: Bearer`; OpenAI-style errors.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -10,7 +10,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/openai/v1/models").bearer(secret))
 }
 

@@ -1,7 +1,7 @@
 //! Heroku: `GET /account` (Platform API v3) with `Authorization: Bearer`. Read-only: it returns
 //! the key's account.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/account")
         .bearer(secret)
         .header("accept", "application/vnd.heroku+json; version=3"))

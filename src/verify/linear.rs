@@ -2,7 +2,7 @@
 //! written). Personal API keys go in `Authorization` as they are, OAuth tokens as `Bearer`.
 //! Linear answers a bad key with HTTP 400 or 401 and an `AUTHENTICATION_ERROR` extension.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -14,7 +14,7 @@ pub const VERIFIER: Verifier = Verifier {
 
 const QUERY: &str = r#"{"query":"query { viewer { id name } }"}"#;
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if secret.starts_with("lin_wh_") {
         return Err("webhook signing secrets do not authenticate API calls".into());
     }

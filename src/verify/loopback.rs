@@ -2,6 +2,7 @@
 //! to (not from the name: `attacker.localhost` may resolve anywhere), and the connection goes to
 //! that very address, so a second lookup cannot send the key elsewhere.
 
+use crate::model::error::Error;
 use std::net::{IpAddr, ToSocketAddrs};
 
 /// Names resolved to fixed addresses, like curl's `--resolve`: `KEYHOUND_RESOLVE=name=ip[,…]`
@@ -18,12 +19,12 @@ pub fn is_loopback_ip(ip: IpAddr) -> bool {
 
 /// The loopback address to connect to for `host`: an address literal must be loopback; a name
 /// must resolve, and every address it resolves to must be loopback.
-pub fn resolve(host: &str, port: u16) -> Result<IpAddr, String> {
+pub fn resolve(host: &str, port: u16) -> Result<IpAddr, Error> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     let refuse = |what: String| {
-        Err(format!(
+        Err(Error::Usage(format!(
             "plain http:// is only allowed to a loopback host (one that resolves to 127.0.0.0/8 or ::1 only); {what}: keys must not cross a network unencrypted; use https://"
-        ))
+        )))
     };
     if let Ok(ip) = h.parse::<IpAddr>() {
         return if is_loopback_ip(ip) {
@@ -65,7 +66,10 @@ mod tests {
     fn literals() {
         assert_eq!(resolve("127.0.0.1", 80).unwrap().to_string(), "127.0.0.1");
         assert_eq!(resolve("[::1]", 80).unwrap().to_string(), "::1");
-        assert!(resolve("10.0.0.1", 80).unwrap_err().contains("loopback"));
+        assert!(resolve("10.0.0.1", 80)
+            .unwrap_err()
+            .to_string()
+            .contains("loopback"));
         assert!(resolve("[::2]", 80).is_err());
     }
 }

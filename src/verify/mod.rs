@@ -45,7 +45,6 @@ mod vercel;
 
 pub use client::{Client, Settings};
 pub use endpoint::Endpoints;
-pub use schedule::{verify_findings, VerifySummary};
 
 use crate::model::finding::VerifyStatus;
 use serde_json::Value;
@@ -59,9 +58,26 @@ pub struct Verifier {
     pub base: &'static str,
     /// The read-only request that tells whether `secret` works, or why this kind of secret is
     /// not checked (e.g. a refresh token, which a check would rotate).
-    pub probe: fn(secret: &str) -> Result<Probe, String>,
+    pub probe: fn(secret: &str) -> Result<Probe, NotChecked>,
     /// The verdict for one answer.
     pub judge: fn(secret: &str, reply: &Reply) -> Outcome,
+}
+
+/// Why a secret is not sent to its provider (a refresh token, which a check would rotate; a
+/// kind of key with no side-effect-free check). It becomes an `unknown` verdict's detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotChecked(pub String);
+
+impl From<&str> for NotChecked {
+    fn from(why: &str) -> NotChecked {
+        NotChecked(why.to_string())
+    }
+}
+
+impl std::fmt::Display for NotChecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Every verifier keyhound has.

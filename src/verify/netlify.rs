@@ -1,7 +1,7 @@
 //! Netlify: `GET /api/v1/user` with `Authorization: Bearer`. Read-only: it returns the token's
 //! user.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/api/v1/user").bearer(secret))
 }
 

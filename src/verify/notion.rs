@@ -1,7 +1,7 @@
 //! Notion: `GET /v1/users/me` (the integration's bot user; read-only) with `Authorization:
 //! Bearer` and a pinned `Notion-Version`.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/v1/users/me")
         .bearer(secret)
         .header("notion-version", "2022-06-28"))

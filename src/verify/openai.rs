@@ -2,7 +2,7 @@
 //! Verdicts follow OpenAI's error semantics: the JSON `error.code` / `error.type` decide, not
 //! only the HTTP status.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -13,7 +13,7 @@ pub const VERIFIER: Verifier = Verifier {
 };
 
 /// The request: admin keys only work on the Administration API.
-pub fn probe(secret: &str) -> Result<Probe, String> {
+pub fn probe(secret: &str) -> Result<Probe, NotChecked> {
     let path = if secret.starts_with("sk-admin-") {
         "/v1/organization/admin_api_keys?limit=1"
     } else {

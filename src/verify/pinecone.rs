@@ -1,6 +1,6 @@
 //! Pinecone: list the project's indexes (`GET /indexes`, read-only) with the `Api-Key` header.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -10,7 +10,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     Ok(Probe::get("/indexes")
         .header("api-key", secret)
         .header("x-pinecone-api-version", "2025-04"))

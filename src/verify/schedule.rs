@@ -41,17 +41,9 @@ impl VerifySummary {
     }
 }
 
-/// Checks every finding that names a verifier, and sets `Finding::verification`.
-pub fn verify_findings(
-    findings: &mut [Finding],
-    client: &Client,
-    warnings: &Warnings,
-) -> VerifySummary {
-    verify_findings_limited(findings, client, warnings, usize::MAX)
-}
-
-/// [`verify_findings`], checking at most `limit` distinct secrets (in report order); the
-/// findings of the others get an `unknown` verdict that says why.
+/// Checks every finding that names a verifier, and sets `Finding::verification`: at most
+/// `limit` distinct secrets (in report order); the findings of the others get an `unknown`
+/// verdict that says why.
 pub fn verify_findings_limited(
     findings: &mut [Finding],
     client: &Client,

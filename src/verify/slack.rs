@@ -2,7 +2,7 @@
 //! incoming webhooks by posting an invalid body, which Slack rejects without posting anything
 //! (400 `invalid_payload` means the webhook exists).
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -18,7 +18,7 @@ fn is_webhook(secret: &str) -> bool {
     secret.starts_with(WEBHOOK)
 }
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if is_webhook(secret) {
         let path = &secret[WEBHOOK.len() - 1..];
         if !path.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'/') {

@@ -1,7 +1,7 @@
 //! Stripe: `GET /v1/balance` with `Authorization: Bearer` (secret `sk_` and restricted `rk_`
 //! keys, live and test mode).
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if secret.starts_with("pk_") {
         return Err("publishable keys are public by design".into());
     }

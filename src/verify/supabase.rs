@@ -3,7 +3,7 @@
 //! Only legacy JWT keys name their project (the `ref` claim); `sb_secret_` keys do not, so they
 //! are not checked.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -23,7 +23,7 @@ fn project_ref(secret: &str) -> Option<String> {
     v.get("ref")?.as_str().map(str::to_string)
 }
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     let Some(r) = project_ref(secret) else {
         return Err("the key names no project (no `ref` claim); it is not checked".into());
     };

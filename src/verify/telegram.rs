@@ -1,7 +1,7 @@
 //! Telegram: the Bot API's `getMe` (read-only). The token is part of the path
 //! (`/bot<token>/getMe`), as the Bot API requires; it goes only to api.telegram.org over TLS.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -11,7 +11,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     let ok = secret
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-'));

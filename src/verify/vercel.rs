@@ -5,7 +5,7 @@
 //! (sometimes 401); a valid token that may not read the user (a project-scoped token) gets 403
 //! without that flag.
 
-use super::{fallback, Outcome, Probe, Reply, Verifier};
+use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;
 
 pub const VERIFIER: Verifier = Verifier {
@@ -15,7 +15,7 @@ pub const VERIFIER: Verifier = Verifier {
     judge,
 };
 
-fn probe(secret: &str) -> Result<Probe, String> {
+fn probe(secret: &str) -> Result<Probe, NotChecked> {
     if secret.starts_with("vcr_") {
         return Err("refresh tokens are not checked: exchanging one would rotate it".into());
     }

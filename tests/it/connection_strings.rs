@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use keyhound::detect::{Engine, ScanHints};
+use keyhound::engine::{Engine, ScanHints};
 use keyhound::rules::builtin_rules;
 use keyhound::testkeys::{expand, seed_for};
 use serde_json::Value;

@@ -4,10 +4,10 @@
 //! from `fuzz/artifacts/<target>/` into `tests/data/fuzz/<target>/` (after checking it holds
 //! no real-looking secret).
 
-use keyhound::detect::decode::{base64_runs, decode_printable};
-use keyhound::detect::{Engine, ScanHints};
-use keyhound::diag::Warnings;
-use keyhound::source::archive::{expand, Kind, Limits};
+use keyhound::archive::{expand, Kind, Limits};
+use keyhound::engine::{base64_runs, decode_printable};
+use keyhound::engine::{Engine, ScanHints};
+use keyhound::Warnings;
 use std::path::PathBuf;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {

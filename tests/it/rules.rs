@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use keyhound::detect::{Engine, ScanHints};
+use keyhound::engine::{Engine, ScanHints};
 use keyhound::rules::{builtin_rules, Rule};
 use keyhound::testkeys::{expand, seed_for};
 use std::collections::BTreeMap;

@@ -123,7 +123,7 @@ fn a_broken_rule_or_a_missing_file_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        printed(&out).contains("cannot read nope.toml"),
+        printed(&out).contains("keyhound: error: nope.toml: "),
         "{}",
         printed(&out)
     );

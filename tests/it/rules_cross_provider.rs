@@ -2,7 +2,7 @@
 //! provider's key, neither in the example's own text nor when the key stands alone (bare, in a
 //! neutral assignment, in JSON), where only its format can speak for it.
 
-use keyhound::detect::{Engine, ScanHints};
+use keyhound::engine::{Engine, ScanHints};
 use keyhound::rules::builtin_rules;
 use keyhound::testkeys::{expand, seed_for};
 
@@ -72,7 +72,7 @@ trait RuleIs {
     fn rule_is(&self, rules: &[keyhound::rules::Rule], id: &str) -> bool;
 }
 
-impl RuleIs for keyhound::detect::Match {
+impl RuleIs for keyhound::engine::Match {
     fn rule_is(&self, rules: &[keyhound::rules::Rule], id: &str) -> bool {
         rules[self.rule].id == id
     }

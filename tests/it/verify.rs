@@ -7,7 +7,7 @@ use crate::common;
 use common::http::{MockServer, Reply};
 use common::{assert_no_key, assert_valid_sarif, fake, keyhound, openai_key, write};
 use keyhound::finding::{Secret, Verification, VerifyStatus};
-use keyhound::verify::{verifier, Client, Settings};
+use keyhound::live::{verifier, Client, Settings};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 

@@ -8,7 +8,7 @@ use crate::common;
 use common::http::{MockServer, Reply};
 use common::{assert_no_key, fake, keyhound, write};
 use keyhound::finding::{Verification, VerifyStatus};
-use keyhound::verify::{verifier, Endpoints, Settings};
+use keyhound::live::{verifier, Endpoints, Settings};
 use serde_json::Value;
 use VerifyStatus::*;
 
@@ -378,7 +378,9 @@ fn new_verifiers_refuse_plain_http_to_other_hosts_and_default_to_their_official_
         let v = verifier(name).unwrap();
         assert_eq!(v.base, host);
         assert_eq!(Endpoints::default().base(v).url, host);
-        let err = Endpoints::parse(&[format!("{name}=http://example.com")]).unwrap_err();
+        let err = Endpoints::parse(&[format!("{name}=http://example.com")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("loopback"), "{name}: {err}");
     }
 }

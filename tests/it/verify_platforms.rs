@@ -8,7 +8,7 @@ use crate::common;
 use common::http::{MockServer, Reply};
 use common::{fake, keyhound, write};
 use keyhound::finding::{Verification, VerifyStatus};
-use keyhound::verify::{verifier, Endpoints, Settings};
+use keyhound::live::{verifier, Endpoints, Settings};
 use serde_json::Value;
 
 /// One retry: the request counts below expect it.
@@ -370,7 +370,9 @@ fn official_hosts_are_https_and_overrides_must_be_loopback_for_http() {
     ] {
         let v = verifier(name).unwrap_or_else(|| panic!("no verifier {name}"));
         assert_eq!(v.base, host);
-        let err = Endpoints::parse(&[format!("{name}=http://api.example.net")]).unwrap_err();
+        let err = Endpoints::parse(&[format!("{name}=http://api.example.net")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("loopback"), "{name}: {err}");
     }
 }

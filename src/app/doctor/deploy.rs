@@ -4,7 +4,8 @@
 //! read (a hosting platform's settings, CI secrets) it prints the command that shows the same
 //! fingerprint there.
 
-use super::{parse_env_file, Report, VAR};
+use super::report::Notes;
+use super::{parse_env_file, VAR};
 use crate::detect::{Engine, ScanHints};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -113,7 +114,7 @@ pub fn check(
     env: &[(String, String)],
     current: Option<&str>,
     engine: &Engine,
-    r: &mut Report,
+    r: &mut Notes,
 ) {
     let cur_fp = current.map(fingerprint);
     let cur = cur_fp.as_deref().unwrap_or("none");
@@ -188,7 +189,7 @@ fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// CI workflows that pass the key from a secret.
-fn ci_secrets(dir: &Path, r: &mut Report) {
+fn ci_secrets(dir: &Path, r: &mut Notes) {
     let wf = dir.join(".github/workflows");
     let mut files: Vec<_> = std::fs::read_dir(&wf)
         .map(|d| d.flatten().map(|e| e.path()).collect())
@@ -215,7 +216,7 @@ fn ci_secrets(dir: &Path, r: &mut Report) {
 }
 
 /// A Dockerfile that bakes the key (or a `.env`) into the image.
-fn docker(dir: &Path, r: &mut Report) {
+fn docker(dir: &Path, r: &mut Notes) {
     let Ok(bytes) = read_bounded(&dir.join("Dockerfile"), 1 << 20) else {
         return;
     };
@@ -250,7 +251,7 @@ fn docker(dir: &Path, r: &mut Report) {
 }
 
 /// Code that loads `.env` over the real environment.
-fn overrides(dir: &Path, r: &mut Report) {
+fn overrides(dir: &Path, r: &mut Notes) {
     let walker = ignore::WalkBuilder::new(dir).max_depth(Some(3)).build();
     let mut seen = 0;
     for e in walker.flatten() {
@@ -282,7 +283,7 @@ fn overrides(dir: &Path, r: &mut Report) {
 }
 
 /// OpenAI keys in build outputs: a cached build that still holds an old key.
-fn build_outputs(dir: &Path, current: Option<&str>, engine: &Engine, r: &mut Report) {
+fn build_outputs(dir: &Path, current: Option<&str>, engine: &Engine, r: &mut Notes) {
     let rules = engine.rules();
     let (mut files, mut total) = (0usize, 0u64);
     let mut reported: Vec<String> = Vec::new();

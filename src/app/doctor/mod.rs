@@ -14,14 +14,17 @@
 
 use crate::detect::{filters, Engine, ScanHints};
 use crate::diag::Warnings;
+use crate::model::error::Error;
 use crate::model::finding::{redact, Secret};
 use crate::verify::{self, Client, Endpoints, Settings};
 use advice::{Cause, Level, Sent};
+use report::{Examination, KeySeen, Notes};
 use std::io::Write;
 use std::path::PathBuf;
 
 mod advice;
 mod deploy;
+mod report;
 
 const VAR: &str = "OPENAI_API_KEY";
 const ORG_VAR: &str = "OPENAI_ORG_ID";
@@ -68,9 +71,12 @@ pub struct Options {
 }
 
 /// `keyhound doctor` from the command line: prints to stdout, returns the exit code.
-pub fn run_cli(args: &Options) -> Result<u8, String> {
+pub fn run_cli(args: &Options) -> Result<u8, Error> {
     let endpoints = Endpoints::parse(&args.verify_endpoint)?;
-    let dir = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    let dir = std::env::current_dir().map_err(|source| Error::Stream {
+        what: "current directory",
+        source,
+    })?;
     let env: Vec<(String, String)> = std::env::vars_os()
         .map(|(k, v)| {
             (
@@ -138,38 +144,18 @@ pub struct Doctor {
     pub engine: Engine,
 }
 
-/// What the doctor says, in order.
-#[derive(Default)]
-struct Report {
-    lines: Vec<String>,
-    problems: usize,
-}
-
-impl Report {
-    fn problem(&mut self, what: impl Into<String>, fix: impl Into<String>) {
-        self.problems += 1;
-        self.lines.push(format!("PROBLEM  {}", what.into()));
-        self.lines.push(format!("         fix: {}", fix.into()));
-    }
-    fn warn(&mut self, what: impl Into<String>, fix: impl Into<String>) {
-        self.lines.push(format!("WARNING  {}", what.into()));
-        let fix = fix.into();
-        if !fix.is_empty() {
-            self.lines.push(format!("         fix: {fix}"));
-        }
-    }
-    fn ok(&mut self, what: impl Into<String>) {
-        self.lines.push(format!("OK       {}", what.into()));
-    }
-    fn info(&mut self, what: impl Into<String>) {
-        self.lines.push(format!("INFO     {}", what.into()));
-    }
-}
-
 impl Doctor {
     /// Runs every check, writes the report, returns the exit code.
-    pub fn run(&self, out: &mut dyn Write) -> Result<u8, String> {
-        let mut r = Report::default();
+    pub fn run(&self, out: &mut dyn Write) -> Result<u8, Error> {
+        let exam = self.examine()?;
+        report::render(&exam, out).map_err(io)?;
+        Ok(exam.exit_code())
+    }
+
+    /// Runs every check: where the key is set, its value, the ids sent with it, the live call
+    /// and the deploy places.
+    fn examine(&self) -> Result<Examination, Error> {
+        let mut r = Notes::default();
         let settings = self.collect()?;
         let of =
             |name: &str| -> Vec<&Setting> { settings.iter().filter(|s| s.name == name).collect() };
@@ -237,53 +223,32 @@ impl Doctor {
             &mut r,
         );
 
-        writeln!(out, "keyhound doctor: {VAR}\n").map_err(io)?;
-        for s in &keys {
-            let shown = if s.value.trim().is_empty() {
-                "(empty)".to_string()
-            } else {
-                format!(
-                    "{}  fingerprint {}",
-                    shown(&s.value),
-                    deploy::fingerprint(&clean(&s.value))
-                )
-            };
-            writeln!(out, "  {:<28} {shown}", s.place.label()).map_err(io)?;
-        }
-        if !keys.is_empty() {
-            writeln!(out).map_err(io)?;
-        }
-        for l in &r.lines {
-            // Values come from env files a repository may hold: no key, no control character.
-            let l = crate::report::escape::text(&crate::scrub::text(l)).into_owned();
-            writeln!(out, "{l}").map_err(io)?;
-        }
-        let code = match (r.problems, verdict) {
-            (0, None) if effective.is_some() => 0,
-            (0, None) => 1,
-            (0, Some(Level::Ok | Level::Warn)) => 0,
-            (0, Some(Level::Unclear)) => 2,
-            _ => 1,
-        };
-        let summary = match code {
-            0 if verdict.is_some() => "the key works.".to_string(),
-            0 => "no problem found (offline: the key itself was not checked).".to_string(),
-            2 => "could not tell whether the key works (see above).".to_string(),
-            _ if r.problems == 0 => "the key does not work (see above).".to_string(),
-            _ => format!(
-                "{} problem{} found.",
-                r.problems,
-                if r.problems == 1 { "" } else { "s" }
-            ),
-        };
-        writeln!(out, "\nResult: {summary}").map_err(io)?;
-        Ok(code)
+        let keys = keys
+            .iter()
+            .map(|s| KeySeen {
+                place: s.place.label(),
+                shown: (!s.value.trim().is_empty()).then(|| {
+                    format!(
+                        "{}  fingerprint {}",
+                        shown(&s.value),
+                        deploy::fingerprint(&clean(&s.value))
+                    )
+                }),
+            })
+            .collect();
+        Ok(Examination {
+            var: VAR,
+            keys,
+            key_found: effective.is_some(),
+            notes: r,
+            verdict,
+        })
     }
 
     /// Every setting from the environment and the env files, most authoritative first:
     /// the environment, `--env-file`, `.env.local`, `.env` (a process environment wins over
     /// dotenv files, and `.env.local` over `.env`, in the common loaders).
-    fn collect(&self) -> Result<Vec<Setting>, String> {
+    fn collect(&self) -> Result<Vec<Setting>, Error> {
         let mut all: Vec<Setting> = self
             .env
             .iter()
@@ -305,15 +270,15 @@ impl Doctor {
             let present = std::fs::symlink_metadata(&path).is_ok();
             match crate::safe_io::read_regular(&path, crate::safe_io::SMALL_FILE) {
                 Ok(bytes) => all.extend(parse_env_file(&String::from_utf8_lossy(&bytes), &label)),
-                Err(e) if required => return Err(format!("--env-file {e}")),
-                Err(e) if present => eprintln!("keyhound: warning: {e}"),
+                Err(e) if required => return Err(e),
+                Err(e) if present => eprintln!("keyhound: warning: {}", e.chain()),
                 Err(_) => {}
             }
         }
         Ok(all)
     }
 
-    fn misspellings(&self, settings: &[Setting], key_set: bool, r: &mut Report) {
+    fn misspellings(&self, settings: &[Setting], key_set: bool, r: &mut Notes) {
         let mut seen = Vec::new();
         for s in settings {
             if seen.contains(&s.name) || !is_misspelling(&s.name) || s.value.trim().is_empty() {
@@ -340,7 +305,7 @@ impl Doctor {
     }
 
     /// Whitespace, quotes, newlines, `Bearer `, format and type of one value.
-    fn check_value(&self, s: &Setting, effective: bool, r: &mut Report) {
+    fn check_value(&self, s: &Setting, effective: bool, r: &mut Notes) {
         let v = &s.value;
         let at = s.place.label();
         if s.unclosed_quote {
@@ -397,7 +362,7 @@ impl Doctor {
     }
 
     /// Length, alphabet and type, decided by keyhound's own rules (the same regexes a scan uses).
-    fn check_format(&self, key: &str, at: &str, effective: bool, r: &mut Report) {
+    fn check_format(&self, key: &str, at: &str, effective: bool, r: &mut Notes) {
         if key.is_empty() {
             return;
         }
@@ -470,7 +435,7 @@ impl Doctor {
         }
     }
 
-    fn explain_type(&self, key_type: &str, key: &str, r: &mut Report) {
+    fn explain_type(&self, key_type: &str, key: &str, r: &mut Notes) {
         let t = key_type.to_ascii_lowercase();
         if t.contains("admin") {
             r.problem(
@@ -500,7 +465,7 @@ impl Doctor {
     }
 
     /// The environment and the env files hold different keys.
-    fn disagreements(&self, set: &[&Setting], r: &mut Report) {
+    fn disagreements(&self, set: &[&Setting], r: &mut Notes) {
         let Some(first) = set.first() else { return };
         let a = clean(&first.value);
         for s in &set[1..] {
@@ -531,7 +496,7 @@ impl Doctor {
         found: &[&Setting],
         name: &str,
         prefix: &str,
-        r: &mut Report,
+        r: &mut Notes,
     ) -> Option<String> {
         let s = found.first()?;
         let v = clean(&s.value);
@@ -578,7 +543,7 @@ impl Doctor {
 
     /// One request with the key (and the org/project headers the SDKs would send); each
     /// documented error is explained by [`advice`]. Returns how bad the worst answer was.
-    fn live_check(&self, key: &str, sent: &Sent, r: &mut Report) -> Level {
+    fn live_check(&self, key: &str, sent: &Sent, r: &mut Notes) -> Level {
         let v = verify::verifier("openai").expect("the openai verifier exists");
         let probe = match (v.probe)(key) {
             Ok(p) => p,
@@ -614,7 +579,7 @@ impl Doctor {
         probe: verify::Probe,
         model: bool,
         sent: &Sent,
-        r: &mut Report,
+        r: &mut Notes,
     ) -> Level {
         let v = verify::verifier("openai").expect("the openai verifier exists");
         let base = self.client.endpoints.base(v);
@@ -651,8 +616,11 @@ impl Doctor {
     }
 }
 
-fn io(e: std::io::Error) -> String {
-    format!("writing the report: {e}")
+fn io(source: std::io::Error) -> Error {
+    Error::Stream {
+        what: "writing the report",
+        source,
+    }
 }
 
 /// Redacted form with the length, for display.

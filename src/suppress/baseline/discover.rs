@@ -9,6 +9,7 @@
 //! it; a baseline named on the command line stays an error.
 
 use super::Baseline;
+use crate::model::error::Error;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -37,35 +38,40 @@ pub fn find(root: &Path) -> Option<PathBuf> {
 
 /// Reads a baseline from an untrusted place: a regular file (after symlinks) of at most
 /// [`MAX_BYTES`].
-pub fn load_untrusted(path: &Path) -> Result<Baseline, String> {
+pub fn load_untrusted(path: &Path) -> Result<Baseline, Error> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    let unusable = |message: String| Error::Baseline {
+        path: shown.clone(),
+        line: None,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
     if !meta.is_file() {
-        return Err(format!("{shown}: not a regular file; ignored"));
+        return Err(unusable("not a regular file; ignored".into()));
     }
     if meta.len() > MAX_BYTES {
-        return Err(format!(
-            "{shown}: {} bytes, more than a baseline can be ({} MiB); ignored",
+        return Err(unusable(format!(
+            "{} bytes, more than a baseline can be ({} MiB); ignored",
             meta.len(),
             MAX_BYTES >> 20
-        ));
+        )));
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
     // The entry could have been swapped between the two looks: check what was opened.
     if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(format!("{shown}: not a regular file; ignored"));
+        return Err(unusable("not a regular file; ignored".into()));
     }
     let mut bytes = Vec::new();
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: {e}"))?;
+        .map_err(Error::io(path))?;
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(format!(
-            "{shown}: grew past {} MiB while read; ignored",
+        return Err(unusable(format!(
+            "grew past {} MiB while read; ignored",
             MAX_BYTES >> 20
-        ));
+        )));
     }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8 text; ignored"))?;
+    let text = String::from_utf8(bytes).map_err(|_| unusable("not UTF-8 text; ignored".into()))?;
     Baseline::parse(&shown, &text)
 }
 
@@ -81,6 +87,7 @@ mod tests {
         assert!(load_untrusted(&ok).unwrap().is_empty());
         assert!(load_untrusted(dir.path())
             .unwrap_err()
+            .to_string()
             .contains("not a regular file"));
         #[cfg(unix)]
         {
@@ -88,11 +95,13 @@ mod tests {
             std::os::unix::fs::symlink("/dev/null", &link).unwrap();
             assert!(load_untrusted(&link)
                 .unwrap_err()
+                .to_string()
                 .contains("not a regular file"));
         }
         std::fs::write(&ok, "not json").unwrap();
         assert!(load_untrusted(&ok)
             .unwrap_err()
+            .to_string()
             .contains("not a keyhound baseline"));
     }
 }

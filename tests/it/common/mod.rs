@@ -198,9 +198,9 @@ pub fn assert_no_key(text: &str, key: &str) {
 }
 
 /// Live-check settings for stand-in servers on 127.0.0.1: short timeouts, two retries.
-pub fn verify_settings() -> keyhound::verify::Settings {
+pub fn verify_settings() -> keyhound::live::Settings {
     use std::time::Duration;
-    keyhound::verify::Settings {
+    keyhound::live::Settings {
         timeout: Duration::from_millis(400),
         connect_timeout: Duration::from_millis(400),
         retries: 2,
@@ -215,11 +215,11 @@ pub fn verify_settings() -> keyhound::verify::Settings {
 pub fn verify_client(
     server: &http::MockServer,
     provider: &str,
-    settings: keyhound::verify::Settings,
-) -> keyhound::verify::Client {
+    settings: keyhound::live::Settings,
+) -> keyhound::live::Client {
     let endpoints =
-        keyhound::verify::Endpoints::parse(&[format!("{provider}={}", server.url())]).unwrap();
-    keyhound::verify::Client::new(settings, endpoints)
+        keyhound::live::Endpoints::parse(&[format!("{provider}={}", server.url())]).unwrap();
+    keyhound::live::Client::new(settings, endpoints)
 }
 
 /// Checks `secret` with `provider`'s verifier against `server`, with `settings`.
@@ -227,10 +227,10 @@ pub fn verify_with(
     server: &http::MockServer,
     provider: &str,
     secret: &str,
-    settings: keyhound::verify::Settings,
+    settings: keyhound::live::Settings,
 ) -> keyhound::finding::Verification {
     verify_client(server, provider, settings).check(
-        keyhound::verify::verifier(provider).unwrap(),
+        keyhound::live::verifier(provider).unwrap(),
         &keyhound::finding::Secret::new(secret),
     )
 }
