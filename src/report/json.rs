@@ -79,14 +79,122 @@ pub fn summary_json(findings: &[Finding], ctx: &ReportContext) -> Value {
     })
 }
 
+/// The whole document, streamed: one finding's JSON at a time, so a report of many findings is
+/// never held in memory twice. The bytes are those `serde_json::to_writer_pretty` writes for
+/// the document `{tool, version, findings, summary, notices}`.
 pub fn render(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
-    let doc = json!({
-        "tool": "keyhound",
-        "version": env!("CARGO_PKG_VERSION"),
-        "findings": findings.iter().map(|f| finding_json_in(f, ctx)).collect::<Vec<_>>(),
-        "summary": summary_json(findings, ctx),
-        "notices": ctx.notices,
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    out.write_all(b"{\n")?;
+    field(out, "tool", &json!("keyhound"))?;
+    out.write_all(b",\n")?;
+    field(out, "version", &json!(env!("CARGO_PKG_VERSION")))?;
+    out.write_all(b",\n  \"findings\": ")?;
+    if findings.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"[")?;
+        for (i, f) in findings.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            indented(out, &finding_json_in(f, ctx), "    ")?;
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(b",\n")?;
+    field(out, "summary", &summary_json(findings, ctx))?;
+    out.write_all(b",\n")?;
+    field(out, "notices", &json!(ctx.notices))?;
+    out.write_all(b"\n}\n")
+}
+
+/// `  "key": value`, pretty-printed at the document's first level.
+fn field(out: &mut dyn Write, key: &str, value: &Value) -> io::Result<()> {
+    write!(out, "  {}: ", Value::from(key))?;
+    indented(out, value, "  ")
+}
+
+/// `value` pretty-printed, its lines after the first indented by `indent` (JSON strings hold no
+/// raw newline, so every newline is the printer's).
+fn indented(out: &mut dyn Write, value: &Value, indent: &str) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::finding::{CommitInfo, Origin};
+    use crate::model::rule::builtin_rules;
+
+    fn ctx(notices: Vec<String>) -> ReportContext {
+        ReportContext {
+            no_redact: false,
+            color: false,
+            stats: Default::default(),
+            sarif: Default::default(),
+            min_severity: None,
+            hidden_below_min: 0,
+            repo_prefix: Some("web/".into()),
+            notices,
+        }
+    }
+
+    /// What the streamed document must equal: the whole document built, then printed.
+    fn whole(findings: &[Finding], ctx: &ReportContext) -> String {
+        let doc = json!({
+            "tool": "keyhound",
+            "version": env!("CARGO_PKG_VERSION"),
+            "findings": findings.iter().map(|f| finding_json_in(f, ctx)).collect::<Vec<_>>(),
+            "summary": summary_json(findings, ctx),
+            "notices": ctx.notices,
+        });
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    fn streamed(findings: &[Finding], ctx: &ReportContext) -> String {
+        let mut out = Vec::new();
+        render(findings, ctx, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_streamed_document_is_the_pretty_printed_one() {
+        let rules = builtin_rules();
+        let mut findings: Vec<Finding> = rules
+            .iter()
+            .take(3)
+            .enumerate()
+            .map(|(i, rule)| {
+                Finding::for_secret(
+                    rule,
+                    &format!("value-{i}-with \"quotes\"\nand a newline"),
+                    "dir/a \u{202e}b.env",
+                    i + 1,
+                    2,
+                    Origin::WorkingTree,
+                )
+            })
+            .collect();
+        findings[1].origin = Origin::Commit(CommitInfo {
+            sha: "0123456789abcdef".into(),
+            author: "A \"B\"".into(),
+            email: "a@b.test".into(),
+            date: "2026-01-01".into(),
+            summary: "line one\nline two".into(),
+        });
+        findings[2].notes.push("a note".into());
+        for (f, notices) in [
+            (&findings[..], vec!["config: rule x disabled".to_string()]),
+            (&findings[..1], Vec::new()),
+            (&[][..], Vec::new()),
+        ] {
+            let c = ctx(notices);
+            assert_eq!(streamed(f, &c), whole(f, &c));
+        }
+    }
 }
