@@ -997,25 +997,6 @@ fn keywordless_user_rules_need_a_flag() {
     assert_eq!(code, 1, "{stderr}");
 }
 
-/// A pull request that adds `disabled_rules` for the key it commits.
-fn pr_that_disables_the_rule_for_its_key() -> (tempfile::TempDir, String, String) {
-    let dir = repo();
-    write(dir.path(), "README.md", "# demo\n");
-    let base = commit_all(dir.path(), "init");
-    write(
-        dir.path(),
-        ".keyhound.toml",
-        "disabled_rules = [\"openai-project-key\", \"generic-secret\"]\n",
-    );
-    write(
-        dir.path(),
-        "app.env",
-        format!("OPENAI_API_KEY={}\n", openai_key("hostile-range-config")),
-    );
-    let head = commit_all(dir.path(), "add config and key");
-    (dir, base, head)
-}
-
 #[test]
 fn a_range_that_changes_the_config_is_scanned_with_the_config_at_its_base() {
     let (dir, base, head) = pr_that_disables_the_rule_for_its_key();

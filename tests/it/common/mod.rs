@@ -256,3 +256,22 @@ pub fn bare_clone(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
     );
     (outer, bare)
 }
+
+/// A pull request that adds `disabled_rules` for the key it commits.
+pub fn pr_that_disables_the_rule_for_its_key() -> (tempfile::TempDir, String, String) {
+    let dir = repo();
+    write(dir.path(), "README.md", "# demo\n");
+    let base = commit_all(dir.path(), "init");
+    write(
+        dir.path(),
+        ".keyhound.toml",
+        "disabled_rules = [\"openai-project-key\", \"generic-secret\"]\n",
+    );
+    write(
+        dir.path(),
+        "app.env",
+        format!("OPENAI_API_KEY={}\n", openai_key("pr-range-config")),
+    );
+    let head = commit_all(dir.path(), "add config and key");
+    (dir, base, head)
+}
