@@ -15,8 +15,15 @@ pub fn create(args: &BaselineCreateArgs, env: Env) -> Result<u8, Error> {
     let (rules, scan, allowlist) = plan::resolve_baseline(args, cfg, env)?;
     let prefix = super::scan::repo_prefix(&scan).unwrap_or_default();
     let mut notices = Vec::new();
-    let out =
-        super::scan::scan_and_suppress(rules, &scan, &allowlist, None, &warnings, &mut notices)?;
+    let out = super::scan::scan_and_suppress(
+        rules,
+        &scan,
+        &allowlist,
+        None,
+        &warnings,
+        &mut notices,
+        true,
+    )?;
     let n = baseline::write(&args.output, &out.findings, &prefix)?;
     let found = baseline::discover::find(&args.path)
         .and_then(|p| p.canonicalize().ok())

@@ -26,8 +26,15 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
         )?,
     };
     let mut plan = plan::resolve(args, cfg, env)?;
-    for n in &plan.notices {
-        warnings.note(n);
+    // The human report lists the notices; when it is on the terminal, stderr (the same screen)
+    // does not repeat them. Elsewhere (a file, JSON, SARIF, a CI log) stderr says them too.
+    let report_on_terminal = plan.report.format == report::Format::Human
+        && plan.report.output.is_none()
+        && std::io::stdout().is_terminal();
+    if !report_on_terminal {
+        for n in &plan.notices {
+            warnings.note(n);
+        }
     }
     // Checked before scanning: a bad --verify-endpoint is an error, not a late surprise.
     let verify_client = verify_client(&plan.verify, &warnings)?;
@@ -59,6 +66,7 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
         base,
         &warnings,
         &mut notices,
+        !report_on_terminal,
     )?;
     // After suppression: allowlisted or baselined keys are never sent to a provider.
     if let Some(client) = &verify_client {
@@ -181,7 +189,8 @@ pub(super) fn load_config(
 }
 
 /// Scans, then drops what the allowlist allows and the baseline (when given, with how to name
-/// it) holds; what they hid is added to `notices`.
+/// it) holds; what they hid is added to `notices`, and said on stderr too when `echo` (a baseline
+/// that hid nothing is said on stderr only).
 pub(super) fn scan_and_suppress(
     rules: Vec<Rule>,
     scan: &ScanPlan,
@@ -189,6 +198,7 @@ pub(super) fn scan_and_suppress(
     base: Option<(Baseline, String)>,
     warnings: &Warnings,
     notices: &mut Vec<String>,
+    echo: bool,
 ) -> Result<ScanOutput, Error> {
     let engine = Engine::new(rules)?;
     let mut out = crate::scan::run(&engine, scan, warnings)?;
@@ -207,14 +217,18 @@ pub(super) fn scan_and_suppress(
             "{how} applied: {n} finding{} hidden by it",
             if n == 1 { "" } else { "s" }
         );
-        warnings.note(&note);
+        if echo || n == 0 {
+            warnings.note(&note);
+        }
         if n > 0 {
             notices.push(note);
         }
         hidden.baseline = 0;
     }
     if let Some(note) = hidden.note() {
-        warnings.note(&note);
+        if echo {
+            warnings.note(&note);
+        }
         notices.push(note);
     }
     Ok(out)
