@@ -9,6 +9,7 @@
 //! only rule set.
 
 pub mod env_added;
+pub mod env_content;
 
 use crate::model::check::{self as checks, DOTENV_NOT_IGNORED, DOTENV_TRACKED, GITIGNORE_MISSING};
 use crate::model::env_history::Added;
@@ -47,12 +48,12 @@ pub struct RootEnvFiles<'a> {
 /// Runs every hygiene check for every root. `findings` are the key findings so far (a key
 /// inside an env file raises the env file's severity).
 pub fn check(roots: &[RootEnvFiles<'_>], findings: &[Finding]) -> Vec<Finding> {
-    let with_keys: HashMap<&str, usize> =
+    let with_keys: HashMap<&str, Vec<usize>> =
         findings
             .iter()
             .filter(|f| f.secret.is_some())
             .fold(HashMap::new(), |mut m, f| {
-                *m.entry(f.path.as_str()).or_default() += 1;
+                m.entry(f.path.as_str()).or_default().push(f.line);
                 m
             });
     let mut out = Vec::new();
@@ -83,13 +84,14 @@ struct RootCheck<'a> {
     /// Canonical directory that reported paths are relative to.
     base: PathBuf,
     prefix: &'a str,
-    with_keys: &'a HashMap<&'a str, usize>,
+    /// Lines of key findings, per reported path.
+    with_keys: &'a HashMap<&'a str, Vec<usize>>,
     gitignores: HashMap<PathBuf, Option<Gitignore>>,
     out: Vec<Finding>,
 }
 
 impl<'a> RootCheck<'a> {
-    fn new(r: &RootEnvFiles<'a>, with_keys: &'a HashMap<&'a str, usize>) -> RootCheck<'a> {
+    fn new(r: &RootEnvFiles<'a>, with_keys: &'a HashMap<&'a str, Vec<usize>>) -> RootCheck<'a> {
         let dir = scan_dir(r.root);
         RootCheck {
             base: dir.canonicalize().unwrap_or(dir),
@@ -106,7 +108,11 @@ impl<'a> RootCheck<'a> {
     }
 
     fn keys_in(&self, shown: &str) -> usize {
-        self.with_keys.get(shown).copied().unwrap_or(0)
+        self.key_lines(shown).len()
+    }
+
+    fn key_lines(&self, shown: &str) -> &[usize] {
+        self.with_keys.get(shown).map_or(&[], Vec::as_slice)
     }
 
     fn run(&mut self, walked: &[PathBuf], added: Vec<Added>) {
@@ -124,13 +130,15 @@ impl<'a> RootCheck<'a> {
         let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
             return;
         };
-        // Env files in the index (tracked, or staged for the first commit).
+        // Env files in the index (tracked, or staged for the first commit), with their blobs.
         let mut tracked: Vec<PathBuf> = Vec::new();
+        let mut blobs: HashMap<PathBuf, git2::Oid> = HashMap::new();
         if let Ok(index) = repo.index() {
             for e in index.iter() {
                 let rel = String::from_utf8_lossy(&e.path).into_owned();
                 let abs = workdir.join(crate::git::path_from_bytes(&e.path));
                 if file_class::is_dotenv(&rel) && abs.starts_with(&self.base) {
+                    blobs.insert(abs.clone(), e.id);
                     tracked.push(abs);
                 }
             }
@@ -148,6 +156,15 @@ impl<'a> RootCheck<'a> {
         for abs in &tracked {
             let shown = self.shown(abs);
             let keys = self.keys_in(&shown);
+            // A committed defaults file (Vite's `.env.production`, a test file of `fake-…`
+            // values, a template with empty values) holds nothing to rotate: not a finding.
+            let text = blobs
+                .get(abs)
+                .and_then(|id| repo.find_blob(*id).ok())
+                .map(|b| String::from_utf8_lossy(b.content()).into_owned());
+            if text.is_some_and(|t| !env_content::worth_protecting(&t, self.key_lines(&shown))) {
+                continue;
+            }
             let origin = added_at
                 .get(abs)
                 .map_or(Origin::WorkingTree, |a| Origin::Commit(a.commit.clone()));
@@ -313,7 +330,10 @@ impl<'a> RootCheck<'a> {
                         } else {
                             "these lines"
                         };
-                        (format!("add {what} to {shown}: {}", printf(&lines, &shown)), None)
+                        (
+                            format!("add {what} to {shown}: {}", printf(&lines, &shown)),
+                            None,
+                        )
                     } else {
                         let place = if in_git && target.parent() == Some(top) {
                             "this repository"

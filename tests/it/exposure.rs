@@ -230,9 +230,7 @@ fn vite_tree_with_source_map() {
         .unwrap()
         .to_string();
     assert!(
-        last.starts_with(
-            "3 secrets, 4 exposed to browsers, 1 .env file not ignored;"
-        ),
+        last.starts_with("3 secrets, 4 exposed to browsers, 1 .env file not ignored;"),
         "{last}"
     );
 }

@@ -275,10 +275,56 @@ fn info_exclude_and_core_excludes_file_count_as_ignored() {
 }
 
 #[test]
+fn committed_defaults_files_are_not_findings() {
+    // What frameworks tell users to commit (Vite's `.env.[mode]`, Next.js's `.env`), test
+    // files of fake values, templates with empty values: nothing in them to rotate.
+    let dir = repo();
+    let d = dir.path();
+    write(d, ".gitignore", ".env.local\n");
+    write(
+        d,
+        ".env.production",
+        "MODE=production\nVITE_APP_API_URL=https://api.example.org/v2/\nVITE_APP_ENABLE_PWA=false\n",
+    );
+    write(
+        d,
+        ".env.test",
+        "OPENAI_API_KEY=fake-api-key\nAWS_SECRET_ACCESS_KEY=fake-aws-secret-key\nDB_URL=mysql://fake:fake@localhost:3306/fake\n",
+    );
+    write(
+        d,
+        ".env",
+        "# Use .env.local to change these\nOPENAI_API_KEY=#your provider API key\nOPENID_CLIENT_SECRET=\nMONGODB_URL=mongodb://localhost:27017/\n",
+    );
+    commit_all(d, "defaults");
+    let (code, r, _) = scan(d, &["--no-history"]);
+    assert_eq!(code, 0, "{r:#}");
+
+    // The same file once it holds a real value: reported.
+    write(
+        d,
+        ".env.test",
+        format!(
+            "OPENAI_API_KEY=fake-api-key\nDB_PASSWORD={}\n",
+            fake("{alnum:12}", "hyg-defaults")
+        ),
+    );
+    commit_all(d, "a password");
+    let (code, r, _) = scan(d, &["--no-history"]);
+    assert_eq!(code, 1);
+    one(&r, "dotenv-tracked", ".env.test");
+    assert_eq!(of_rule(&r, "dotenv-tracked").len(), 1, "{r:#}");
+}
+
+#[test]
 fn staged_env_file_counts_as_tracked() {
     let dir = repo();
     let d = dir.path();
-    write(d, ".env.production", "X=1\n");
+    write(
+        d,
+        ".env.production",
+        format!("SESSION_SECRET={}\n", fake("{alnum:12}", "hyg-staged")),
+    );
     git(d, &["add", ".env.production"]);
     let (_, r, _) = scan(d, &[]);
     let f = one(&r, "dotenv-tracked", ".env.production");
@@ -354,7 +400,11 @@ fn checks_are_listed_and_rendered_in_every_format() {
     assert!(!check["remediation"].as_str().unwrap().is_empty());
 
     let dir = repo();
-    write(dir.path(), ".env", "A=1\n");
+    write(
+        dir.path(),
+        ".env",
+        format!("DB_PASSWORD={}\n", fake("{alnum:12}", "hyg-sarif")),
+    );
     commit_all(dir.path(), "init");
     // Ignored only by this clone's excludes: the one case `gitignore-missing` is left for.
     write(dir.path(), ".git/info/exclude", ".env.local\n");
