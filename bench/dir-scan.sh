@@ -4,14 +4,17 @@
 #
 #   bench/dir-scan.sh [RUNS]        (default 5 runs per tool, interleaved)
 #
-# Needs: ../shared/peers/install.sh .peers (gitleaks, kingfisher), python3, /usr/bin/time.
+# Needs: gitleaks and kingfisher (PEERS=dir, /work/peers/bin, or ../shared/peers/install.sh .peers),
+# python3, /usr/bin/time.
 # Prints a markdown table of median wall time, peak RSS and ratios; see bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 work=bench/work
 corpus="$work/corpus"
-peers=.peers/bin
+# Peers: PEERS if set, else /work/peers/bin when present, else .peers/bin (installed on demand).
+peers="${PEERS:-/work/peers/bin}"
+[ -x "$peers/gitleaks" ] || peers=.peers/bin
 [ -x "$peers/gitleaks" ] && [ -x "$peers/kingfisher" ] || bash ../shared/peers/install.sh .peers >/dev/null
 
 cargo build --release -q

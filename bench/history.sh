@@ -3,8 +3,8 @@
 #
 # Usage: bench/history.sh [BARE_REPO]   (default: a bare hugo mirror, /work/.mirror/gohugoio+hugo/repo,
 #        fetched with `git clone --mirror https://github.com/gohugoio/hugo` or the agent `fetch` tool)
-# Needs: target/release/keyhound (cargo build --release) and .peers/bin/{gitleaks,kingfisher}
-#        (../shared/peers/install.sh .peers). RUNS=N sets the runs per tool (default 3).
+# Needs: target/release/keyhound (cargo build --release) and gitleaks + kingfisher in PEERS,
+#        /work/peers/bin or .peers/bin (../shared/peers/install.sh .peers). RUNS=N sets the runs per tool (default 3).
 # Runs are interleaved (tool A, B, C, A, B, C, ...) so that load on the machine hits all alike.
 # Prints median wall time and peak RSS per tool, and the ratios keyhound / peer.
 set -euo pipefail
@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 repo="${1:-/work/.mirror/gohugoio+hugo/repo}"
 runs="${RUNS:-3}"
 kh="$PWD/target/release/keyhound"
-gl="$PWD/.peers/bin/gitleaks"
-kf="$PWD/.peers/bin/kingfisher"
+peers="${PEERS:-/work/peers/bin}"
+[ -x "$peers/gitleaks" ] || peers="$PWD/.peers/bin"
+gl="$peers/gitleaks"
+kf="$peers/kingfisher"
 work="$PWD/bench/work"
 mkdir -p "$work"
 results="$work/history-times.txt"
