@@ -221,7 +221,9 @@ impl Engine {
             for hit in keywords.find_all(hay) {
                 for &r in &self.keyword_rules[hit.pattern] {
                     let rule = &self.rules[r];
-                    if rule.generic && !hints.generic {
+                    if rule.generic
+                        && (!hints.generic || !filters::keyword_in_assigned_name(hay, hit.end))
+                    {
                         continue;
                     }
                     let ws = hit.start.saturating_sub(DEFAULT_LOOKBEHIND);
