@@ -213,6 +213,18 @@ fn is_name_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')
 }
 
+/// Where the assigned name that holds the keyword starting at `kw_start` starts: the name bytes
+/// before it, at most `max` of them.
+pub fn name_start(hay: &[u8], kw_start: usize, max: usize) -> usize {
+    kw_start
+        - hay[..kw_start]
+            .iter()
+            .rev()
+            .take(max)
+            .take_while(|&&c| is_name_byte(c))
+            .count()
+}
+
 /// Most bytes a generic rule's name may run on after its keyword.
 const NAME_TAIL: usize = 30;
 
