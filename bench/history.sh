@@ -21,11 +21,11 @@ mkdir -p "$work"
 results="$work/history-times.txt"
 : >"$results"
 
-# measure NAME CMD...: one run; appends "NAME seconds max_rss_kib" to $results.
+# measure NAME CMD...: one run; appends "NAME seconds max_rss_kib user_s sys_s" to $results.
 measure() {
   local name="$1"
   shift
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/$name.stderr" || true
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>"$work/$name.stderr" || true
   echo "$name $(cat "$work/time.txt" | tail -1)" | tee -a "$results"
 }
 
@@ -59,15 +59,16 @@ python3 - "$results" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, secs, rss = line.split()
-    rows.setdefault(name, []).append((float(secs), int(rss)))
-med = {n: (statistics.median(s for s, _ in v), max(r for _, r in v) / 1024) for n, v in rows.items()}
-print(f"\n{'tool':<22}{'median s':>10}{'peak MiB':>10}  runs")
-for n, (s, m) in med.items():
-    print(f"{n:<22}{s:>10.3f}{m:>10.0f}  {len(rows[n])}")
+    name, secs, rss, user, sys_ = line.split()
+    rows.setdefault(name, []).append((float(secs), int(rss), float(user) + float(sys_)))
+med = {n: (statistics.median(s for s, _, _ in v), max(r for _, r, _ in v) / 1024,
+           statistics.median(c for _, _, c in v)) for n, v in rows.items()}
+print(f"\n{'tool':<22}{'median s':>10}{'CPU s':>10}{'peak MiB':>10}  runs")
+for n, (s, m, c) in med.items():
+    print(f"{n:<22}{s:>10.3f}{c:>10.3f}{m:>10.0f}  {len(rows[n])}")
 def ratio(a, b):
     if a in med and b in med:
-        print(f"{a} / {b}: wall {med[a][0] / med[b][0]:.2f}x, peak RSS {med[a][1] / med[b][1]:.2f}x")
+        print(f"{a} / {b}: wall {med[a][0] / med[b][0]:.2f}x, CPU {med[a][2] / med[b][2]:.2f}x, peak RSS {med[a][1] / med[b][1]:.2f}x")
 print()
 ratio("keyhound-history", "gitleaks-history")
 ratio("keyhound-history", "kingfisher-history")

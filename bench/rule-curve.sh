@@ -12,8 +12,9 @@
 # --config files for the two sides of the A/B run; POINTS="30 90 ..." sets the curve's rule
 # counts ("none" skips the curve; the full rule count is always added).
 #
-# The rule set is cut with a generated config (`disabled_rules` = every rule after the first N,
-# in `keyhound rules --format json` order), passed with --config. One thread (-j 1) so that the
+# The rule set is cut with a generated config (`disabled_rules` = every rule after the first N),
+# passed with --config. With OLD, OLD's rules come first, then the rest in built-in order, so
+# the points read "the old rule set plus N - old new rules"; without it, the built-in order. One thread (-j 1) so that the
 # numbers are per-core; user CPU time is reported beside wall time because on a shared machine the
 # wall time of a 1-thread scan is mostly waiting (I/O, other processes).
 set -euo pipefail
@@ -28,10 +29,18 @@ mb=$(du -sm "$corpus" | cut -f1)
 files=$(find "$corpus" -type f | wc -l)
 echo "corpus: $corpus, $mb MB, $files files; $runs runs per point, 1 thread"
 
+# Rule order for the cut: with OLD, the rules OLD has come first (so each point adds new rules
+# to the old set, whatever file they are in); otherwise the built-in order (by provider file).
+: >"$work/old-ids.txt"
+[ -n "${OLD:-}" ] && "$OLD" rules --format json | python3 -c '
+import json, sys
+print("\n".join(r["id"] for r in json.load(sys.stdin) if r.get("kind") != "check"))' >"$work/old-ids.txt"
 "$kh" rules --format json | python3 -c '
 import json, sys
 ids = [r["id"] for r in json.load(sys.stdin) if r.get("kind") != "check"]
-open(sys.argv[1], "w").write("\n".join(ids) + "\n")' "$work/ids.txt"
+old = [i for i in open(sys.argv[2]).read().split() if i in ids]
+ids = old + [i for i in ids if i not in old]
+open(sys.argv[1], "w").write("\n".join(ids) + "\n")' "$work/ids.txt" "$work/old-ids.txt"
 total=$(wc -l <"$work/ids.txt")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -45,8 +54,8 @@ med() { awk -v c="$1" '{print $c}' | median; }
 points="${POINTS:-30 61 90 120 150 180}"
 if [ "$points" != none ]; then
 echo
-echo "| rules | median wall (s) | median user CPU (s) | MB/s of CPU |"
-echo "|---|---|---|---|"
+echo "| rules | median wall (s) | median user CPU (s) | min user CPU (s) | MB/s of CPU (median) |"
+echo "|---|---|---|---|---|"
 for n in $points $total; do
   [ "$n" -le "$total" ] || continue
   cfg="$work/first-$n.toml"
@@ -57,8 +66,8 @@ n = int(sys.argv[2])
 print("disabled_rules = [" + ", ".join('"%s"' % i for i in ids[n:]) + "]")
 PY
   for i in $(seq 1 "$runs"); do timeit "$kh" "$cfg"; done >"$work/t.$n"
-  w=$(med 1 <"$work/t.$n"); u=$(med 2 <"$work/t.$n")
-  printf "| %d | %.3f | %.3f | %.0f |\n" "$n" "$w" "$u" "$(echo "$mb / $u" | bc -l)"
+  w=$(med 1 <"$work/t.$n"); u=$(med 2 <"$work/t.$n"); m=$(awk '{print $2}' "$work/t.$n" | sort -n | head -1)
+  printf "| %d | %.3f | %.3f | %.3f | %.0f |\n" "$n" "$w" "$u" "$m" "$(echo "$mb / $u" | bc -l)"
 done
 fi
 
