@@ -3,8 +3,8 @@
 #
 # Usage: bench/history.sh [BARE_REPO]   (default: a bare hugo mirror, /work/.mirror/gohugoio+hugo/repo,
 #        fetched with `git clone --mirror https://github.com/gohugoio/hugo` or the agent `fetch` tool)
-# Needs: target/release/keyhound (cargo build --release) and .peers/bin/{gitleaks,kingfisher}
-#        (../shared/peers/install.sh .peers). RUNS=N sets the runs per tool (default 3).
+# Needs: target/release/keyhound (cargo build --release) and gitleaks + kingfisher in PEERS,
+#        /work/peers/bin or .peers/bin (../shared/peers/install.sh .peers). RUNS=N sets the runs per tool (default 3).
 # Runs are interleaved (tool A, B, C, A, B, C, ...) so that load on the machine hits all alike.
 # Prints median wall time and peak RSS per tool, and the ratios keyhound / peer.
 set -euo pipefail
@@ -12,18 +12,20 @@ cd "$(dirname "$0")/.."
 repo="${1:-/work/.mirror/gohugoio+hugo/repo}"
 runs="${RUNS:-3}"
 kh="$PWD/target/release/keyhound"
-gl="$PWD/.peers/bin/gitleaks"
-kf="$PWD/.peers/bin/kingfisher"
+peers="${PEERS:-/work/peers/bin}"
+[ -x "$peers/gitleaks" ] || peers="$PWD/.peers/bin"
+gl="$peers/gitleaks"
+kf="$peers/kingfisher"
 work="$PWD/bench/work"
 mkdir -p "$work"
 results="$work/history-times.txt"
 : >"$results"
 
-# measure NAME CMD...: one run; appends "NAME seconds max_rss_kib" to $results.
+# measure NAME CMD...: one run; appends "NAME seconds max_rss_kib user_s sys_s" to $results.
 measure() {
   local name="$1"
   shift
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/$name.stderr" || true
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>"$work/$name.stderr" || true
   echo "$name $(cat "$work/time.txt" | tail -1)" | tee -a "$results"
 }
 
@@ -57,15 +59,16 @@ python3 - "$results" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, secs, rss = line.split()
-    rows.setdefault(name, []).append((float(secs), int(rss)))
-med = {n: (statistics.median(s for s, _ in v), max(r for _, r in v) / 1024) for n, v in rows.items()}
-print(f"\n{'tool':<22}{'median s':>10}{'peak MiB':>10}  runs")
-for n, (s, m) in med.items():
-    print(f"{n:<22}{s:>10.3f}{m:>10.0f}  {len(rows[n])}")
+    name, secs, rss, user, sys_ = line.split()
+    rows.setdefault(name, []).append((float(secs), int(rss), float(user) + float(sys_)))
+med = {n: (statistics.median(s for s, _, _ in v), max(r for _, r, _ in v) / 1024,
+           statistics.median(c for _, _, c in v)) for n, v in rows.items()}
+print(f"\n{'tool':<22}{'median s':>10}{'CPU s':>10}{'peak MiB':>10}  runs")
+for n, (s, m, c) in med.items():
+    print(f"{n:<22}{s:>10.3f}{c:>10.3f}{m:>10.0f}  {len(rows[n])}")
 def ratio(a, b):
     if a in med and b in med:
-        print(f"{a} / {b}: wall {med[a][0] / med[b][0]:.2f}x, peak RSS {med[a][1] / med[b][1]:.2f}x")
+        print(f"{a} / {b}: wall {med[a][0] / med[b][0]:.2f}x, CPU {med[a][2] / med[b][2]:.2f}x, peak RSS {med[a][1] / med[b][1]:.2f}x")
 print()
 ratio("keyhound-history", "gitleaks-history")
 ratio("keyhound-history", "kingfisher-history")

@@ -7,7 +7,8 @@
 # CORPUS_DIR holds one checked-out working tree per repository (no .git needed), e.g.
 #   git --git-dir=/path/to/owner+name.git --work-tree=CORPUS_DIR/name checkout -f HEAD -- .
 # Peers come from PEERS (default /work/peers/bin, else .peers/bin from ../shared/peers/install.sh).
-# Reports go to CORPUS_DIR/.precision/ (outside this repository). Prints a markdown table of
+# REPOS="a b c" limits the run to those subdirectories (default: every one). Reports go to OUT
+# (default CORPUS_DIR/.precision/; set it when CORPUS_DIR is read-only), outside this repository. Prints a markdown table of
 # counts (keyhound's generic-rule share in brackets) and then each keyhound finding as
 # `repo path:line rule | the line, shortened` for the README's judgement column.
 set -euo pipefail
@@ -20,13 +21,17 @@ if [ -z "$kh" ]; then
 fi
 peers="${PEERS:-/work/peers/bin}"
 [ -x "$peers/gitleaks" ] || peers=.peers/bin
-out="$corpus/.precision"
+out="${OUT:-$corpus/.precision}"
 mkdir -p "$out"
 
 repos=()
-for d in "$corpus"/*/; do
-  repos+=("$(basename "$d")")
-done
+if [ -n "${REPOS:-}" ]; then
+  read -r -a repos <<<"$REPOS"
+else
+  for d in "$corpus"/*/; do
+    repos+=("$(basename "$d")")
+  done
+fi
 
 for r in "${repos[@]}"; do
   "$kh" scan "$corpus/$r" --no-history --format json --output "$out/$r.keyhound.json" --quiet || true

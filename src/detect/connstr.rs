@@ -199,7 +199,7 @@ pub fn is_placeholder_password(user: Option<&str>, password: &str) -> bool {
     {
         return true;
     }
-    if DEFAULT_PASSWORDS.contains(&lower.as_str()) {
+    if DEFAULT_PASSWORDS.contains(&lower.as_str()) || spells_password(p) {
         return true;
     }
     // `postgres:postgres`, `guest:guest`, `app:app123`, `dbuser:dbuserpass`, `app:app_pw`.
@@ -236,6 +236,48 @@ pub fn is_placeholder_password(user: Option<&str>, password: &str) -> bool {
     WORDS.iter().any(|w| lower.contains(w))
 }
 
+/// True when `p`, percent-decoded, is a spelling of the word "password" that tests use to
+/// exercise escaping (`p%40ssw%3Ard` = `p@ssw:rd`, `P4$$w0rd!`): with look-alike digits and
+/// symbols read as letters (`@` a, `0` o, `$` s, ...) and other punctuation dropped, it reads
+/// `password` or `password` less one letter.
+fn spells_password(p: &str) -> bool {
+    let b = p.as_bytes();
+    let mut decoded = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && is_percent_escape(&b[i..]) {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
+            decoded.push(u8::from_str_radix(hex, 16).unwrap_or(b'%'));
+            i += 3;
+        } else {
+            decoded.push(b[i]);
+            i += 1;
+        }
+    }
+    let letters: Vec<u8> = decoded
+        .iter()
+        .filter_map(|&c| match c.to_ascii_lowercase() {
+            b'@' | b'4' => Some(b'a'),
+            b'0' => Some(b'o'),
+            b'$' | b'5' => Some(b's'),
+            b'3' => Some(b'e'),
+            b'1' | b'!' => None,
+            c if c.is_ascii_lowercase() => Some(c),
+            _ => None,
+        })
+        .collect();
+    const WORD: &[u8] = b"password";
+    letters == WORD
+        || (letters.len() + 1 == WORD.len()
+            && (0..WORD.len()).any(|skip| {
+                WORD.iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != skip)
+                    .map(|(_, &c)| c)
+                    .eq(letters.iter().copied())
+            }))
+}
+
 /// A `{name}` / `{0}` / `{name:spec}` format placeholder somewhere in `b`.
 fn has_format_placeholder(b: &[u8]) -> bool {
     b.iter().enumerate().any(|(i, &c)| {
@@ -270,6 +312,22 @@ pub fn keep(filter: MatchFilter, user: Option<&str>, password: &str, host: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spellings_of_password_are_placeholders() {
+        for p in [
+            "p%40ssw%3Ard",
+            "P4$$w0rd!",
+            "passwrd",
+            "Pa55w0rd",
+            "p@ss-word",
+        ] {
+            assert!(is_placeholder_password(Some("user"), p), "{p}");
+        }
+        for p in ["passwordmanager9", "pQ7sw0rdX", "p%40xk%3Az9"] {
+            assert!(!is_placeholder_password(Some("user"), p), "{p}");
+        }
+    }
 
     #[test]
     fn hosts() {

@@ -4,7 +4,7 @@ use super::keywords::Keywords;
 use super::{checksum, connstr, decode, entropy, filters, jwt, known, match_check, Match};
 use crate::model::error::Error;
 use crate::model::rule::{Rule, DEFAULT_LOOKBEHIND};
-use regex_automata::{meta, util::syntax, Input};
+use regex_automata::{meta, util::syntax, Anchored, Input};
 use std::sync::OnceLock;
 
 /// What the caller knows about a blob that changes how it is scanned.
@@ -55,6 +55,10 @@ pub struct Engine {
     /// Rules with no keywords: run over the whole blob.
     always: Vec<usize>,
 }
+
+/// Most bytes of a generic rule's assigned name before its keyword (`[A-Za-z0-9_.-]{0,40}` at
+/// the front of `rules/generic.toml`'s regex): the anchored search starts at most this far back.
+const GENERIC_NAME_HEAD: usize = 40;
 
 /// Size limit of one compiled rule; a rule over it is a rule error, not a slow scan.
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
@@ -239,21 +243,35 @@ impl Engine {
         self.resolve_overlaps(found)
     }
 
-    /// Windows around keyword hits, merged per rule: `(rule, start, end)`.
-    fn windows(&self, hay: &[u8], hints: ScanHints) -> Vec<(usize, usize, usize)> {
+    /// Where each triggered rule's regex runs: `(rule, start, end, anchored)`. Windows around
+    /// keyword hits, merged per rule; for a generic rule, one anchored search per keyword hit
+    /// that sits in an assigned name, starting where that name starts.
+    fn windows(&self, hay: &[u8], hints: ScanHints) -> Vec<(usize, usize, usize, bool)> {
         let mut out = Vec::new();
         let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        let mut last_anchor: Vec<Option<usize>> = vec![None; self.rules.len()];
         if let Some(keywords) = &self.prefilter {
             // Streamed in pieces: the hits of a whole multi-megabyte blob are never held at once.
             keywords.for_each_chunk(hay, |hits| {
                 for hit in hits {
                     for &r in &self.keyword_rules[hit.pattern] {
                         let rule = &self.rules[r];
-                        if rule.generic && !hints.generic {
+                        let we = (hit.end + rule.window()).min(hay.len());
+                        if rule.generic {
+                            // The regex starts with the name, at most `GENERIC_NAME_HEAD` bytes
+                            // before the keyword: anchored there, the search stops as soon as
+                            // the text stops looking like `name = value`.
+                            if !hints.generic || !filters::keyword_in_assigned_name(hay, hit.end) {
+                                continue;
+                            }
+                            let start = filters::name_start(hay, hit.start, GENERIC_NAME_HEAD);
+                            if last_anchor[r] != Some(start) {
+                                last_anchor[r] = Some(start);
+                                out.push((r, start, we, true));
+                            }
                             continue;
                         }
                         let ws = hit.start.saturating_sub(DEFAULT_LOOKBEHIND);
-                        let we = (hit.end + rule.window()).min(hay.len());
                         match &mut open[r] {
                             Some((s, e)) if ws <= *e && we >= *s => {
                                 *s = (*s).min(ws);
@@ -261,7 +279,7 @@ impl Engine {
                             }
                             slot => {
                                 if let Some((s, e)) = slot.replace((ws, we)) {
-                                    out.push((r, s, e));
+                                    out.push((r, s, e, false));
                                 }
                             }
                         }
@@ -271,12 +289,12 @@ impl Engine {
         }
         for (r, slot) in open.into_iter().enumerate() {
             if let Some((s, e)) = slot {
-                out.push((r, s, e));
+                out.push((r, s, e, false));
             }
         }
         for &r in &self.always {
             if !self.rules[r].generic || hints.generic {
-                out.push((r, 0, hay.len()));
+                out.push((r, 0, hay.len(), false));
             }
         }
         out
@@ -284,9 +302,16 @@ impl Engine {
 
     fn scan_plain(&self, hay: &[u8], hints: ScanHints, limit: usize) -> Vec<Match> {
         let mut found = Vec::new();
-        for (r, ws, we) in self.windows(hay, hints) {
+        // Per rule, where its last anchored search's match ended: as in a window's search,
+        // text a match (kept or rejected) covered is not searched again (`TOKEN: TokenType = 1`
+        // is one assignment, not also `TokenType = 1`).
+        let mut consumed: Vec<usize> = vec![0; self.rules.len()];
+        for (r, ws, we, anchored) in self.windows(hay, hints) {
             if found.len() >= limit {
                 break;
+            }
+            if anchored && ws < consumed[r] {
+                continue;
             }
             let Ok(c) = self.regex(r) else {
                 // Built-in rules are compiled in tests and user rules at start-up, so this
@@ -296,7 +321,13 @@ impl Engine {
             let mut caps = c.re.create_captures();
             let mut at = ws;
             while at < we && found.len() < limit {
-                c.re.search_captures(&Input::new(hay).span(at..we), &mut caps);
+                let input = Input::new(hay).span(at..we);
+                let input = if anchored {
+                    input.anchored(Anchored::Yes)
+                } else {
+                    input
+                };
+                c.re.search_captures(&input, &mut caps);
                 let Some(m) = caps.get_match() else { break };
                 let next = match caps.get_group(c.secret) {
                     Some(s) if s.end > s.start => {
@@ -348,6 +379,10 @@ impl Engine {
                     }
                     _ => m.end(),
                 };
+                if anchored {
+                    consumed[r] = next;
+                    break;
+                }
                 at = if next > at { next } else { at + 1 };
             }
         }

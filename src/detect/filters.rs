@@ -208,6 +208,63 @@ pub fn is_unlikely_generic_shape(m: &GenericMatch) -> bool {
     }
 }
 
+/// Bytes of an assigned name around a generic rule's keyword (`[A-Za-z0-9_.-]` in its regex).
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')
+}
+
+/// Where the assigned name that holds the keyword starting at `kw_start` starts: the name bytes
+/// before it, at most `max` of them.
+pub fn name_start(hay: &[u8], kw_start: usize, max: usize) -> usize {
+    kw_start
+        - hay[..kw_start]
+            .iter()
+            .rev()
+            .take(max)
+            .take_while(|&&c| is_name_byte(c))
+            .count()
+}
+
+/// Most bytes a generic rule's name may run on after its keyword.
+const NAME_TAIL: usize = 30;
+
+/// A cheap necessary condition for a generic rule to match with the keyword that ends at `end`
+/// inside its assigned name: the name runs on for at most [`NAME_TAIL`] bytes, then (after an
+/// optional closing quote or bracket and blanks) comes an assignment, a type annotation, a
+/// call's second argument or an XML element's text: one of `= : ? , > &`, or `str`/`String`.
+/// Most occurrences of `token`, `auth`, `secret` in code and prose (`tokens.length`, `token)`,
+/// `the token is`) fail it, and the generic regex then never runs around them.
+pub fn keyword_in_assigned_name(hay: &[u8], end: usize) -> bool {
+    let mut i = end;
+    let limit = (end + NAME_TAIL).min(hay.len());
+    while i < limit && is_name_byte(hay[i]) {
+        i += 1;
+    }
+    if i < hay.len() && is_name_byte(hay[i]) {
+        return false;
+    }
+    if hay.get(i) == Some(&b'\\') {
+        i += 1;
+    }
+    if matches!(hay.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    if hay.get(i) == Some(&b']') {
+        i += 1;
+    }
+    let blanks = hay[i.min(hay.len())..]
+        .iter()
+        .take(20)
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    let rest = &hay[(i + blanks).min(hay.len())..];
+    match rest.first() {
+        Some(b'=' | b':' | b'?' | b',' | b'>' | b'&' | b'.') => true,
+        Some(b's' | b'S') => rest[1..].starts_with(b"tr") || rest[1..].starts_with(b"tring"),
+        _ => false,
+    }
+}
+
 const SECRET_STEMS: &[&str] = &[
     "apikey",
     "token",
@@ -772,6 +829,38 @@ pub fn is_uuid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_must_sit_in_an_assigned_name() {
+        let ok = |text: &str, kw: &str| {
+            let end = text.find(kw).unwrap() + kw.len();
+            keyword_in_assigned_name(text.as_bytes(), end)
+        };
+        for (text, kw) in [
+            ("API_TOKEN=abc", "TOKEN"),
+            ("\"authToken\": \"x\"", "Token"),
+            ("\\\"password\\\": 1", "password"),
+            ("<apiKey>x</apiKey>", "apiKey"),
+            ("$c['db_password'] => 'x'", "password"),
+            ("var apiToken string = \"x\"", "Token"),
+            ("const SERVICE_TOKEN: &str = \"x\";", "TOKEN"),
+            ("setProperty(\"X_TOKEN\", \"v\")", "TOKEN"),
+            ("API_TOKEN     ?= v", "TOKEN"),
+            ("$db_password .= \"x\";", "password"),
+        ] {
+            assert!(ok(text, kw), "{text}");
+        }
+        for (text, kw) in [
+            ("const n = tokens.length;", "token"),
+            ("the token is sent", "token"),
+            ("f(token)", "token"),
+            ("password\n= x", "password"),
+            ("secret_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa = 1", "secret"),
+            ("token", "token"),
+        ] {
+            assert!(!ok(text, kw), "{text}");
+        }
+    }
 
     #[test]
     fn placeholders() {

@@ -9,6 +9,7 @@
 //! only rule set.
 
 pub mod env_added;
+pub mod env_content;
 
 use crate::model::check::{self as checks, CheckId};
 use crate::model::env_history::Added;
@@ -47,12 +48,12 @@ pub struct RootEnvFiles<'a> {
 /// Runs every hygiene check for every root. `findings` are the key findings so far (a key
 /// inside an env file raises the env file's severity).
 pub fn check(roots: &[RootEnvFiles<'_>], findings: &[Finding]) -> Vec<Finding> {
-    let with_keys: HashMap<&str, usize> =
+    let with_keys: HashMap<&str, Vec<usize>> =
         findings
             .iter()
             .filter(|f| f.is_key())
             .fold(HashMap::new(), |mut m, f| {
-                *m.entry(f.path.as_str()).or_default() += 1;
+                m.entry(f.path.as_str()).or_default().push(f.line);
                 m
             });
     let mut out = Vec::new();
@@ -83,13 +84,14 @@ struct RootCheck<'a> {
     /// Canonical directory that reported paths are relative to.
     base: PathBuf,
     prefix: &'a str,
-    with_keys: &'a HashMap<&'a str, usize>,
+    /// Lines of key findings, per reported path.
+    with_keys: &'a HashMap<&'a str, Vec<usize>>,
     gitignores: HashMap<PathBuf, Option<Gitignore>>,
     out: Vec<Finding>,
 }
 
 impl<'a> RootCheck<'a> {
-    fn new(r: &RootEnvFiles<'a>, with_keys: &'a HashMap<&'a str, usize>) -> RootCheck<'a> {
+    fn new(r: &RootEnvFiles<'a>, with_keys: &'a HashMap<&'a str, Vec<usize>>) -> RootCheck<'a> {
         let dir = scan_dir(r.root);
         RootCheck {
             base: dir.canonicalize().unwrap_or(dir),
@@ -106,7 +108,11 @@ impl<'a> RootCheck<'a> {
     }
 
     fn keys_in(&self, shown: &str) -> usize {
-        self.with_keys.get(shown).copied().unwrap_or(0)
+        self.key_lines(shown).len()
+    }
+
+    fn key_lines(&self, shown: &str) -> &[usize] {
+        self.with_keys.get(shown).map_or(&[], Vec::as_slice)
     }
 
     fn run(&mut self, walked: &[PathBuf], added: Vec<Added>) {
@@ -124,13 +130,15 @@ impl<'a> RootCheck<'a> {
         let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
             return;
         };
-        // Env files in the index (tracked, or staged for the first commit).
+        // Env files in the index (tracked, or staged for the first commit), with their blobs.
         let mut tracked: Vec<PathBuf> = Vec::new();
+        let mut blobs: HashMap<PathBuf, git2::Oid> = HashMap::new();
         if let Ok(index) = repo.index() {
             for e in index.iter() {
                 let rel = String::from_utf8_lossy(&e.path).into_owned();
                 let abs = workdir.join(crate::git::path_from_bytes(&e.path));
                 if file_class::is_dotenv(&rel) && abs.starts_with(&self.base) {
+                    blobs.insert(abs.clone(), e.id);
                     tracked.push(abs);
                 }
             }
@@ -138,11 +146,25 @@ impl<'a> RootCheck<'a> {
         let tracked_set: HashSet<&PathBuf> = tracked.iter().collect();
         let added_at: HashMap<PathBuf, &Added> =
             added.iter().map(|a| (workdir.join(&a.path), a)).collect();
+        // Env files that are covered by a per-file finding (tracked, or not ignored): that
+        // finding says which `.gitignore` lines to add, so no `gitignore-missing` repeats it.
+        let mut pending: Vec<(usize, PathBuf)> = Vec::new();
+        // Env files with no finding of their own (ignored only by this machine's excludes):
+        // `gitignore-missing` is the only place that says the shared rule is missing.
         let mut to_cover: Vec<(PathBuf, Option<&'static str>)> = Vec::new();
 
         for abs in &tracked {
             let shown = self.shown(abs);
             let keys = self.keys_in(&shown);
+            // A committed defaults file (Vite's `.env.production`, a test file of `fake-…`
+            // values, a template with empty values) holds nothing to rotate: not a finding.
+            let text = blobs
+                .get(abs)
+                .and_then(|id| repo.find_blob(*id).ok())
+                .map(|b| String::from_utf8_lossy(b.content()).into_owned());
+            if text.is_some_and(|t| !env_content::worth_protecting(&t, self.key_lines(&shown))) {
+                continue;
+            }
             let origin = added_at
                 .get(abs)
                 .map_or(Origin::WorkingTree, |a| Origin::Commit(a.commit.clone()));
@@ -153,8 +175,8 @@ impl<'a> RootCheck<'a> {
                 None => format!("{name} is tracked by git (in the index): the next commit shares its contents"),
             };
             self.dotenv_tracked_details(&mut f, &name, keys);
+            pending.push((self.out.len(), abs.clone()));
             self.out.push(f);
-            to_cover.push((abs.clone(), None));
         }
         // Committed once, gone from the index now: still in every clone's history.
         for a in &added {
@@ -215,9 +237,9 @@ impl<'a> RootCheck<'a> {
             let mut f =
                 checks::finding(CheckId::DotenvNotIgnored, &shown, 1, 1, Origin::WorkingTree);
             f.summary = format!("{rel} is not tracked, but no ignore rule covers it: the next `git add .` commits it");
-            self.not_ignored_details(&mut f, abs, keys, &workdir);
+            self.not_ignored_details(&mut f, keys);
+            pending.push((self.out.len(), abs.clone()));
             self.out.push(f);
-            to_cover.push((abs.clone(), None));
         }
         // Env files in the scanned directory that the walk skipped because an ignore rule
         // matched: fine if a shared .gitignore covers them, worth saying if only this
@@ -234,12 +256,13 @@ impl<'a> RootCheck<'a> {
                 }
             }
         }
+        self.ignore_steps(&pending, &workdir, true);
         self.gitignore_missing(&to_cover, &workdir, true);
     }
 
     fn outside_git(&mut self, walked: Vec<PathBuf>) {
         let base = self.base.clone();
-        let mut to_cover = Vec::new();
+        let mut pending = Vec::new();
         for abs in walked.iter().filter(|p| p.starts_with(&base)) {
             if matches!(self.cover(abs, &base, false), Cover::Covered) {
                 continue;
@@ -252,11 +275,11 @@ impl<'a> RootCheck<'a> {
                 "{} is not covered by any .gitignore above it: once this directory is a git repository, `git add .` commits it",
                 relative(&base, abs)
             );
-            self.not_ignored_details(&mut f, abs, keys, &base);
+            self.not_ignored_details(&mut f, keys);
+            pending.push((self.out.len(), abs.clone()));
             self.out.push(f);
-            to_cover.push((abs.clone(), None));
         }
-        self.gitignore_missing(&to_cover, &base, false);
+        self.ignore_steps(&pending, &base, false);
     }
 
     fn dotenv_tracked_details(&self, f: &mut Finding, name: &str, keys: usize) {
@@ -266,35 +289,82 @@ impl<'a> RootCheck<'a> {
                 .push_str(&format!(", including {keys} key{}", plural(keys)));
         }
         // The name goes into shell commands the user may paste: quoted, so a file named
-        // `x;touch PWNED;.env` is a file name there too.
+        // `x;touch PWNED;.env` is a file name there too. `{ignore}` is filled in by
+        // `ignore_steps`, once every env file's .gitignore is known.
         let quoted = crate::report::escape::shell(name);
         let dashdash = if name.starts_with('-') { "-- " } else { "" };
         f.remediation = format!(
-            "Rotate every credential in {name}, then stop tracking it: `git rm --cached {dashdash}{quoted}`, add it to .gitignore, and commit. It stays in history: purge it with `git filter-repo --invert-paths --path {quoted}` if the repository was ever pushed."
+            "Rotate every credential in {name}, then stop tracking it: `git rm --cached {dashdash}{quoted}`, {{ignore}}, and commit. It stays in history: purge it with `git filter-repo --invert-paths --path {quoted}` if the repository was ever pushed."
         );
     }
 
-    fn not_ignored_details(&mut self, f: &mut Finding, abs: &Path, keys: usize, top: &Path) {
+    fn not_ignored_details(&mut self, f: &mut Finding, keys: usize) {
         if keys > 0 {
             f.severity = Severity::High;
             f.summary
                 .push_str(&format!(", with {keys} key{} in it", plural(keys)));
         }
-        let target = match self.cover(abs, top, true) {
-            Cover::Missing { target, .. } | Cover::Negated { target, .. } => target,
-            Cover::Covered => top.join(".gitignore"),
-        };
-        let lines = lines_to_add(&[abs.to_path_buf()]);
-        f.remediation = format!(
-            "Add {} to {}: {}",
-            if lines.len() == 1 {
-                "this line"
-            } else {
-                "these lines"
-            },
-            self.shown(&target),
-            printf(&lines, &self.shown(&target))
-        );
+        f.remediation = "{ignore}.".to_string();
+    }
+
+    /// Fills in the `{ignore}` step of the per-file findings at `pending` (index into
+    /// `self.out`, env file): which `.gitignore` gains which lines. Files whose rule belongs in
+    /// the same `.gitignore` get the same lines, so following every finding's advice adds each
+    /// line once; a negation that re-includes a file is named in its notes.
+    fn ignore_steps(&mut self, pending: &[(usize, PathBuf)], top: &Path, in_git: bool) {
+        let covers: Vec<Cover> = pending
+            .iter()
+            .map(|(_, abs)| self.cover(abs, top, in_git))
+            .collect();
+        let mut by_target: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+        for ((_, abs), c) in pending.iter().zip(&covers) {
+            if let Cover::Missing { target, .. } | Cover::Negated { target, .. } = c {
+                by_target
+                    .entry(target.clone())
+                    .or_default()
+                    .push(abs.clone());
+            }
+        }
+        for ((i, _), c) in pending.iter().zip(covers) {
+            let (step, note) = match c {
+                Cover::Covered => ("a shared .gitignore already covers it".to_string(), None),
+                Cover::Missing { target, exists } => {
+                    let shown = self.shown(&target);
+                    let lines = lines_to_add(&by_target[&target]);
+                    if exists {
+                        let what = if lines.len() == 1 {
+                            "this line"
+                        } else {
+                            "these lines"
+                        };
+                        (
+                            format!("add {what} to {shown}: {}", printf(&lines, &shown)),
+                            None,
+                        )
+                    } else {
+                        let place = if in_git && target.parent() == Some(top) {
+                            "this repository"
+                        } else {
+                            "this directory"
+                        };
+                        (
+                            format!("create {shown} with {}", printf(&lines, &shown)),
+                            Some(format!("{place} has no .gitignore")),
+                        )
+                    }
+                }
+                Cover::Negated { target, rule } => {
+                    let shown = self.shown(&target);
+                    (
+                        format!("remove the negation `{rule}` from {shown}"),
+                        Some(format!("re-included by `{rule}` in {shown}")),
+                    )
+                }
+            };
+            let f = &mut self.out[*i];
+            f.remediation = upper_first(&f.remediation.replace("{ignore}", &step));
+            f.notes.extend(note);
+        }
     }
 
     /// One `gitignore-missing` finding per `.gitignore` that should gain rules.
@@ -484,6 +554,15 @@ fn list(names: &[String]) -> String {
         s.push_str(&format!(" and {} more", names.len() - MAX));
     }
     s
+}
+
+/// `s` with its first letter upper-cased.
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -72,7 +72,7 @@ pub const CHECKS: &[Check] = &[
         id: GITIGNORE_MISSING,
         name: "No .gitignore rule for env files",
         severity: Severity::Medium,
-        description: "A repository or directory that holds env files but has no .gitignore, or whose .gitignore has no rule that covers them.",
+        description: "Env files that only this machine's .git/info/exclude or global excludes file ignores: no shared .gitignore rule covers them, so a teammate's `git add .` commits them. (A tracked or unignored env file is reported by its own finding, with the lines to add.)",
         remediation: "Add these lines to .gitignore: `.env`, `.env.*`, `!.env.example`.",
     },
     Check {

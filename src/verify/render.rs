@@ -1,5 +1,9 @@
-//! Render: `GET /v1/users` with `Authorization: Bearer`, which returns the key's own user.
-//! Read-only.
+//! Render: `GET /v1/users` with `Authorization: Bearer`, which returns the key's own user
+//! (`{"email", "name"}`). Read-only. Render's API reference, "Retrieve user":
+//! <https://api-docs.render.com/reference/get-user> (API keys are user keys, sent as a bearer
+//! token: <https://render.com/docs/api#1-create-an-api-key>). Checked on 2026-12-02 against that
+//! reference's path and against independent Render clients, which call the same path with the
+//! same header and read `email` from the answer.
 
 use super::{fallback, NotChecked, Outcome, Probe, Reply, Verifier};
 use crate::model::finding::VerifyStatus::*;

@@ -97,29 +97,31 @@ fn committed_env_file_with_a_key_is_critical_and_names_the_commit() {
     assert_eq!(prod["severity"], "high");
     // Templates are not env files.
     assert!(findings(&r).iter().all(|f| f["path"] != ".env.example"));
-    // No .gitignore at all: one finding at the repository root with the exact lines.
-    let gi = one(&r, "gitignore-missing", ".gitignore");
-    assert!(
-        gi["message"]
-            .as_str()
-            .unwrap()
-            .contains("has no .gitignore"),
-        "{gi}"
-    );
-    let rem = gi["remediation"].as_str().unwrap();
-    assert!(
-        rem.contains("`.env`, `.env.*`, `*.env`, `!.env.example`"),
-        "{rem}"
-    );
-    assert_eq!(gi["severity"], "high");
+    // No .gitignore at all: each committed file's finding says to create one at the
+    // repository root, with the same lines for both (one finding per problem: no separate
+    // `gitignore-missing` for files that already have a finding of their own).
+    assert!(of_rule(&r, "gitignore-missing").is_empty(), "{r:#}");
+    for f in [&env, &prod] {
+        let rem = f["remediation"].as_str().unwrap();
+        assert!(
+            rem.contains("create .gitignore with `.env`, `.env.*`, `*.env`, `!.env.example`"),
+            "{rem}"
+        );
+        assert!(
+            f["notes"]
+                .to_string()
+                .contains("this repository has no .gitignore"),
+            "{f}"
+        );
+    }
     assert_eq!(r["summary"]["counts"]["dotenv_tracked"], 2);
-    assert_eq!(r["summary"]["counts"]["gitignore_missing"], 1);
+    assert_eq!(r["summary"]["counts"]["gitignore_missing"], 0);
     assert_eq!(r["summary"]["counts"]["secrets"], 1);
 
     let text = human(d, &[]);
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("1 secret, 2 .env files committed, 1 .gitignore rule missing;"),
+        last.starts_with("1 secret, 2 .env files committed;"),
         "{last}"
     );
 }
@@ -177,15 +179,12 @@ fn untracked_env_file_without_an_ignore_rule() {
         .as_str()
         .unwrap()
         .contains("the next `git add .` commits it"));
-    assert!(f["remediation"].as_str().unwrap().contains("to .gitignore"));
-    let gi = one(&r, "gitignore-missing", ".gitignore");
+    let rem = f["remediation"].as_str().unwrap();
     assert!(
-        gi["message"]
-            .as_str()
-            .unwrap()
-            .contains(".gitignore has no rule for env files: .env.local"),
-        "{gi}"
+        rem.starts_with("Add these lines to .gitignore: `.env`, `.env.*`, `!.env.example`"),
+        "{rem}"
     );
+    assert!(of_rule(&r, "gitignore-missing").is_empty(), "{r:#}");
     assert!(of_rule(&r, "dotenv-tracked").is_empty());
 
     // The fix the message gives works: nothing left but the key itself.
@@ -223,12 +222,19 @@ fn nested_gitignores_with_negations_follow_git() {
     let f = one(&r, "dotenv-not-ignored", "web/.env.local");
     assert_eq!(f["severity"], "medium");
     assert!(of_rule(&r, "dotenv-not-ignored").len() == 1, "{r:#}");
-    let gi = one(&r, "gitignore-missing", "web/.gitignore");
-    let notes = gi["notes"].to_string();
+    let notes = f["notes"].to_string();
     assert!(
         notes.contains("re-included by `!.env.local` in web/.gitignore"),
         "{notes}"
     );
+    assert!(
+        f["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("Remove the negation `!.env.local` from web/.gitignore"),
+        "{f}"
+    );
+    assert!(of_rule(&r, "gitignore-missing").is_empty(), "{r:#}");
 }
 
 #[test]
@@ -269,10 +275,56 @@ fn info_exclude_and_core_excludes_file_count_as_ignored() {
 }
 
 #[test]
+fn committed_defaults_files_are_not_findings() {
+    // What frameworks tell users to commit (Vite's `.env.[mode]`, Next.js's `.env`), test
+    // files of fake values, templates with empty values: nothing in them to rotate.
+    let dir = repo();
+    let d = dir.path();
+    write(d, ".gitignore", ".env.local\n");
+    write(
+        d,
+        ".env.production",
+        "MODE=production\nVITE_APP_API_URL=https://api.example.org/v2/\nVITE_APP_ENABLE_PWA=false\n",
+    );
+    write(
+        d,
+        ".env.test",
+        "OPENAI_API_KEY=fake-api-key\nAWS_SECRET_ACCESS_KEY=fake-aws-secret-key\nDB_URL=mysql://fake:fake@localhost:3306/fake\n",
+    );
+    write(
+        d,
+        ".env",
+        "# Use .env.local to change these\nOPENAI_API_KEY=#your provider API key\nOPENID_CLIENT_SECRET=\nMONGODB_URL=mongodb://localhost:27017/\n",
+    );
+    commit_all(d, "defaults");
+    let (code, r, _) = scan(d, &["--no-history"]);
+    assert_eq!(code, 0, "{r:#}");
+
+    // The same file once it holds a real value: reported.
+    write(
+        d,
+        ".env.test",
+        format!(
+            "OPENAI_API_KEY=fake-api-key\nDB_PASSWORD={}\n",
+            fake("{alnum:12}", "hyg-defaults")
+        ),
+    );
+    commit_all(d, "a password");
+    let (code, r, _) = scan(d, &["--no-history"]);
+    assert_eq!(code, 1);
+    one(&r, "dotenv-tracked", ".env.test");
+    assert_eq!(of_rule(&r, "dotenv-tracked").len(), 1, "{r:#}");
+}
+
+#[test]
 fn staged_env_file_counts_as_tracked() {
     let dir = repo();
     let d = dir.path();
-    write(d, ".env.production", "X=1\n");
+    write(
+        d,
+        ".env.production",
+        format!("SESSION_SECRET={}\n", fake("{alnum:12}", "hyg-staged")),
+    );
     git(d, &["add", ".env.production"]);
     let (_, r, _) = scan(d, &[]);
     let f = one(&r, "dotenv-tracked", ".env.production");
@@ -295,14 +347,20 @@ fn plain_directories_outside_git() {
         .as_str()
         .unwrap()
         .contains("not covered by any .gitignore"));
-    let gi = one(&r, "gitignore-missing", "proj/.gitignore");
     assert!(
-        gi["message"]
+        f["remediation"]
             .as_str()
             .unwrap()
-            .contains("this directory holds env files (.env) but has no .gitignore"),
-        "{gi}"
+            .starts_with("Create proj/.gitignore with `.env`"),
+        "{f}"
     );
+    assert!(
+        f["notes"]
+            .to_string()
+            .contains("this directory has no .gitignore"),
+        "{f}"
+    );
+    assert!(of_rule(&r, "gitignore-missing").is_empty(), "{r:#}");
 
     // A .gitignore above it (up to the scan root) that covers it: clean.
     write(d, ".gitignore", "*.log\n.env\n");
@@ -342,8 +400,15 @@ fn checks_are_listed_and_rendered_in_every_format() {
     assert!(!check["remediation"].as_str().unwrap().is_empty());
 
     let dir = repo();
-    write(dir.path(), ".env", "A=1\n");
+    write(
+        dir.path(),
+        ".env",
+        format!("DB_PASSWORD={}\n", fake("{alnum:12}", "hyg-sarif")),
+    );
     commit_all(dir.path(), "init");
+    // Ignored only by this clone's excludes: the one case `gitignore-missing` is left for.
+    write(dir.path(), ".git/info/exclude", ".env.local\n");
+    write(dir.path(), ".env.local", "B=1\n");
     let out = keyhound()
         .current_dir(dir.path())
         .env("HOME", dir.path())

@@ -45,6 +45,18 @@ const PUBLIC: &[(&str, &str, &str)] = &[
         "config.yml",
         "algolia_search_api_key: {hex:32}",
     ),
+    // A docs site's DocSearch config (Docusaurus), and a search box's config that names no
+    // provider but holds an Algolia application id: the generic rule must not take either.
+    (
+        "algolia-docsearch-key",
+        "website/docusaurus.config.js",
+        "module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: '{upper:10}',\n      apiKey: '{hex:32}',\n      indexName: 'docs',\n    },\n  },\n};",
+    ),
+    (
+        "algolia-docsearch-key",
+        "assets/js/main.js",
+        "let searchConfig = {\n\tindex: 'sitedocs',\n\tapp_id: '{upper:5}{digits:5}',\n\tapi_key: '{hex:32}',\n};",
+    ),
 ];
 
 fn plant_public(dir: &std::path::Path) {
@@ -75,7 +87,7 @@ fn include_public_reports_them_as_info_with_the_reason() {
     for (rule, file, _) in PUBLIC {
         let f = all
             .iter()
-            .find(|f| f["rule_id"] == *rule)
+            .find(|f| f["rule_id"] == *rule && f["path"] == *file)
             .unwrap_or_else(|| panic!("{rule} not reported: {report:#}"));
         assert_eq!(f["path"], *file);
         assert_eq!(f["severity"], "info", "{rule}");
