@@ -159,7 +159,12 @@ fn names_messages_and_warnings_cannot_drive_the_terminal() {
         format!("OPENAI_API_KEY={}\n", openai_key("hostile-terminal")),
     );
     // A file named like a shell command, tracked: its remediation pastes the name into commands.
-    write(dir.path(), "x;touch PWNED;.env", "DEBUG=1\n");
+    // (It holds a value to rotate: an env file of defaults only is not reported.)
+    write(
+        dir.path(),
+        "x;touch PWNED;.env",
+        format!("SESSION_SECRET={}\n", fake("{alnum:24}", "hostile-shell-name")),
+    );
     // A broken archive whose name is escape codes: its warning prints the name.
     write(
         dir.path(),
