@@ -163,7 +163,10 @@ fn names_messages_and_warnings_cannot_drive_the_terminal() {
     write(
         dir.path(),
         "x;touch PWNED;.env",
-        format!("SESSION_SECRET={}\n", fake("{alnum:24}", "hostile-shell-name")),
+        format!(
+            "SESSION_SECRET={}\n",
+            fake("{alnum:24}", "hostile-shell-name")
+        ),
     );
     // A broken archive whose name is escape codes: its warning prints the name.
     write(
