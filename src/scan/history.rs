@@ -51,23 +51,21 @@ impl Hits {
             merge(&mut self.checks, key, h);
         }
     }
-}
 
-impl Hits {
     /// When a hit of (`rule_id`, `secret`, `path`) from an older commit is already kept, counts
     /// this version on it and returns true: the caller need not build the finding. History
     /// scans see the same keys in every version of a file; this keeps their cost to detection.
     pub fn seen_before(
         &mut self,
         rule_id: &str,
-        secret: &Secret,
+        secret: Secret,
         path: &str,
         order: u32,
         in_head: bool,
     ) -> bool {
-        // Keys are looked up by value: building one costs three copies, still far less than a
+        // Keys are looked up by value: building one costs two copies, still far less than a
         // finding (and its annotation).
-        let key = (rule_id.to_string(), Some(secret.clone()), path.to_string());
+        let key = (rule_id.to_string(), Some(secret), path.to_string());
         match self.keys.get_mut(&key) {
             Some(kept) if kept.order < order => {
                 kept.versions += 1;

@@ -189,7 +189,7 @@ impl BlobSink for Scanner<'_> {
                 self.findings_of(&blob, &class, &origin, &|rule, secret| {
                     self.hits.lock().unwrap().seen_before(
                         &rule.id,
-                        &Secret::of_rule(rule, secret),
+                        Secret::of_rule(rule, secret),
                         blob.path,
                         order,
                         in_head,
