@@ -28,9 +28,8 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     let mut plan = plan::resolve(args, cfg, env)?;
     // The human report lists the notices; when it is on the terminal, stderr (the same screen)
     // does not repeat them. Elsewhere (a file, JSON, SARIF, a CI log) stderr says them too.
-    let report_on_terminal = plan.report.format == report::Format::Human
-        && plan.report.output.is_none()
-        && std::io::stdout().is_terminal();
+    let to_terminal = plan.report.output.is_none() && std::io::stdout().is_terminal();
+    let report_on_terminal = to_terminal && plan.report.format == report::Format::Human;
     if !report_on_terminal {
         for n in &plan.notices {
             warnings.note(n);
@@ -88,7 +87,6 @@ pub fn run(args: &ScanArgs, env: Env) -> Result<u8, Error> {
     // The exit code follows --fail-on over every finding; --min-severity only hides some.
     let code = plan.exit.exit_code(&out.findings, warnings.count());
     let hidden_below_min = report::apply_min_severity(&mut out.findings, plan.report.min_severity);
-    let to_terminal = plan.report.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         no_redact: plan.report.no_redact,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

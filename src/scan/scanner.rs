@@ -180,12 +180,13 @@ impl BlobSink for Scanner<'_> {
                 .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
         }
         let class = PathClass::of(blob.path);
+        let in_head = match blob.provenance {
+            Provenance::History { blob: id, .. } => self.head.contains(&oid_key(id)),
+            _ => false,
+        };
         let found = match blob.provenance {
             // Scripts are left out: their browser checks look at every key in the file.
-            Provenance::History {
-                blob: id, order, ..
-            } if !class.script => {
-                let in_head = self.head.contains(&oid_key(id));
+            Provenance::History { order, .. } if !class.script => {
                 self.findings_of(&blob, &class, &origin, &|rule, secret| {
                     self.hits.lock().unwrap().seen_before(
                         &rule.id,
@@ -203,12 +204,7 @@ impl BlobSink for Scanner<'_> {
         }
         match blob.provenance {
             Provenance::File => self.findings.lock().unwrap().extend(found),
-            Provenance::History {
-                blob: id,
-                commit,
-                order,
-            } => {
-                let in_head = self.head.contains(&oid_key(id));
+            Provenance::History { commit, order, .. } => {
                 let mut hits = self.hits.lock().unwrap();
                 for finding in found {
                     hits.add(Hit {
