@@ -8,7 +8,7 @@ use git2::Oid;
 use std::collections::{HashMap, HashSet};
 
 /// A finding in history blobs, before attribution: one per (rule, secret, path), merged as the
-/// blobs are scanned (1,000 versions of a file holding 2,000 keys are 2,000 hits, not 2 million).
+/// blobs are scanned (a key in many versions of a file is one hit).
 #[derive(Debug)]
 pub struct Hit {
     pub finding: Finding,
@@ -16,8 +16,6 @@ pub struct Hit {
     pub commit: Oid,
     /// Position of the commit in the walk, oldest first.
     pub order: u32,
-    /// How many distinct blobs (versions of the file) held it.
-    pub versions: usize,
     /// Whether one of those blobs is in HEAD's tree.
     pub in_head: bool,
 }
@@ -52,9 +50,10 @@ impl Hits {
         }
     }
 
-    /// When a hit of (`rule_id`, `secret`, `path`) from an older commit is already kept, counts
-    /// this version on it and returns true: the caller need not build the finding. History
-    /// scans see the same keys in every version of a file; this keeps their cost to detection.
+    /// When a hit of (`rule_id`, `secret`, `path`) from an older commit is already kept, notes
+    /// whether this version is in HEAD and returns true: the caller need not build the finding.
+    /// A version scanned whole (the first at its path, a script) holds the keys of older ones;
+    /// this keeps their cost to detection.
     pub fn seen_before(
         &mut self,
         rule_id: &str,
@@ -68,7 +67,6 @@ impl Hits {
         let key = (rule_id.to_string(), Some(secret), path.to_string());
         match self.keys.get_mut(&key) {
             Some(kept) if kept.order < order => {
-                kept.versions += 1;
                 kept.in_head |= in_head;
                 true
             }
@@ -77,16 +75,34 @@ impl Hits {
     }
 }
 
-/// Keeps the oldest hit under `key`, counting versions and whether any is in HEAD.
+#[cfg(test)]
+impl Hits {
+    /// (rule, secret, path, commit order, line) of every key hit, sorted.
+    pub fn summary(&self) -> Vec<(String, String, String, u32, usize)> {
+        let mut out: Vec<_> = self
+            .keys
+            .iter()
+            .map(|((rule, secret, path), h)| {
+                let secret = secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string())
+                    .unwrap_or_default();
+                (rule.clone(), secret, path.clone(), h.order, h.finding.line)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// Keeps the oldest hit under `key`, and whether any is in HEAD.
 fn merge<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Hit>, key: K, h: Hit) {
     match map.get_mut(&key) {
         Some(kept) => {
-            let versions = kept.versions + h.versions;
             let in_head = kept.in_head || h.in_head;
             if (h.order, h.finding.line) < (kept.order, kept.finding.line) {
                 *kept = h;
             }
-            kept.versions = versions;
             kept.in_head = in_head;
         }
         None => {
@@ -156,7 +172,6 @@ pub fn attribute(
     let head_tree = target.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
     let mut out = Vec::new();
     for (key, hit) in best {
-        let versions = hit.versions;
         let info = infos
             .entry(hit.commit)
             .or_insert_with(|| commit_info(&target.repo, hit.commit))
@@ -175,10 +190,6 @@ pub fn attribute(
         }
         let mut f = hit.finding;
         f.origin = commit_origin(info, hit.commit);
-        if versions > 1 {
-            f.notes
-                .push(format!("in {versions} versions of this file in history"));
-        }
         let secret = f.secret.clone();
         let still_present = secret.as_ref().is_none_or(|s| {
             present.contains(s)

@@ -9,9 +9,11 @@ use crate::git::{oid_key, OidSet};
 use crate::model::finding::{locate, Annotation, Finding, Origin, Secret, Tag};
 use crate::source::{is_binary, Blob, BlobSink, Provenance};
 use crate::suppress::inline::inline_allowed;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 pub(super) struct Scanner<'a> {
     engine: &'a Engine,
@@ -27,9 +29,12 @@ pub(super) struct Scanner<'a> {
     hits: Mutex<Hits>,
     /// Blob ids of HEAD's tree (history scanners only): whether a hit is still present.
     head: OidSet,
+    /// History paths whose detection was costly: their next versions are searched where they
+    /// change (see [`is_costly`]).
+    costly: Mutex<HashSet<String>>,
     /// Paths whose findings were capped: warned about once (1,000 versions of a file in
     /// history are one warning).
-    capped: Mutex<std::collections::HashSet<String>>,
+    capped: Mutex<HashSet<String>>,
 }
 
 /// Findings reported per file (per blob, per archive member); past it, one warning.
@@ -51,7 +56,8 @@ impl<'a> Scanner<'a> {
             findings: Mutex::new(Vec::new()),
             hits: Mutex::new(Hits::default()),
             head: OidSet::default(),
-            capped: Mutex::new(Default::default()),
+            costly: Mutex::new(HashSet::new()),
+            capped: Mutex::new(HashSet::new()),
         }
     }
 
@@ -79,11 +85,13 @@ impl<'a> Scanner<'a> {
 
     /// Detection and annotation of one (non-binary) blob. A match for which `seen` says true is
     /// already reported (a history key found in an older commit) and gets no finding.
+    /// With `regions`, only those byte ranges of the blob are searched.
     fn findings_of(
         &self,
         blob: &Blob<'_>,
         class: &PathClass,
         origin: &Origin,
+        regions: Option<&[Range<usize>]>,
         seen: &dyn Fn(&crate::model::rule::Rule, &str) -> bool,
     ) -> Vec<Finding> {
         let hints = ScanHints {
@@ -92,9 +100,26 @@ impl<'a> Scanner<'a> {
         };
         // A file of a million key-shaped strings is capped: its first findings are reported
         // (and a warning says so), the rest would only cost memory and a report nobody reads.
-        let mut matches =
-            self.engine
-                .scan_limited(blob.data, hints, MAX_FINDINGS_PER_FILE.saturating_mul(4));
+        let limit = MAX_FINDINGS_PER_FILE.saturating_mul(4);
+        let mut matches = match regions {
+            None => self.engine.scan_limited(blob.data, hints, limit),
+            Some(regions) => {
+                let mut all = Vec::new();
+                for r in regions {
+                    if all.len() >= limit {
+                        break;
+                    }
+                    let found =
+                        self.engine
+                            .scan_limited(&blob.data[r.clone()], hints, limit - all.len());
+                    all.extend(found.into_iter().map(|mut m| {
+                        m.span = m.span.start + r.start..m.span.end + r.start;
+                        m
+                    }));
+                }
+                all
+            }
+        };
         if matches.len() > MAX_FINDINGS_PER_FILE {
             matches.sort_by_key(|m| m.span.start);
             matches.truncate(MAX_FINDINGS_PER_FILE);
@@ -184,10 +209,28 @@ impl BlobSink for Scanner<'_> {
             Provenance::History { blob: id, .. } => self.head.contains(&oid_key(id)),
             _ => false,
         };
+        // A version of a file whose detection proved costly is searched only where it adds
+        // lines over the version scanned before it (its other keys are found there). An
+        // archive member inherits its archive's provenance but has no earlier version; scripts
+        // are always searched whole (their browser checks look at every key in the file).
+        let history = matches!(blob.provenance, Provenance::History { .. })
+            && blob.depth == 0
+            && !class.script;
+        let changes = match blob.provenance {
+            Provenance::History {
+                earlier: Some(earlier),
+                ..
+            } if history && self.costly.lock().unwrap().contains(blob.path) => {
+                earlier.changes(blob.data)
+            }
+            _ => None,
+        };
+        let regions = changes.as_ref().map(|c| c.regions.as_slice());
+        let started = Instant::now();
         let found = match blob.provenance {
             // Scripts are left out: their browser checks look at every key in the file.
             Provenance::History { order, .. } if !class.script => {
-                self.findings_of(&blob, &class, &origin, &|rule, secret| {
+                self.findings_of(&blob, &class, &origin, regions, &|rule, secret| {
                     self.hits.lock().unwrap().seen_before(
                         &rule.id,
                         Secret::of_rule(rule, secret),
@@ -197,7 +240,18 @@ impl BlobSink for Scanner<'_> {
                     )
                 })
             }
-            _ => self.findings_of(&blob, &class, &origin, &|_, _| false),
+            _ => self.findings_of(&blob, &class, &origin, regions, &|_, _| false),
+        };
+        if history && changes.is_none() && is_costly(started.elapsed(), blob.data.len()) {
+            self.costly.lock().unwrap().insert(blob.path.to_string());
+        }
+        // A key on a context line around a change was there before: found in that version.
+        let found: Vec<Finding> = match &changes {
+            Some(c) => found
+                .into_iter()
+                .filter(|f| touches_added_line(f, &c.added))
+                .collect(),
+            None => found,
         };
         if found.is_empty() {
             return;
@@ -211,7 +265,6 @@ impl BlobSink for Scanner<'_> {
                         finding,
                         commit,
                         order,
-                        versions: 1,
                         in_head,
                     });
                 }
@@ -231,6 +284,16 @@ impl BlobSink for Scanner<'_> {
     }
 }
 
+/// Whether searching a blob took long enough that its next versions are better compared with
+/// it first: reading a version again and comparing the two costs a few ns per byte, and on
+/// ordinary source detection costs about as little. A file dense with keys costs a hundred
+/// times more. Time decides only how a version is searched, never what is reported.
+fn is_costly(took: Duration, len: usize) -> bool {
+    const MIN: Duration = Duration::from_micros(500);
+    const NS_PER_BYTE: u128 = 30;
+    took >= MIN && took.as_nanos() >= NS_PER_BYTE * len as u128
+}
+
 /// A finding counts when any line its secret spans is an added line (a private key block whose
 /// middle changed is new; one that only moved is not).
 fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
@@ -243,4 +306,85 @@ fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
         })
     };
     added.range(first..=first + span).next().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rule::builtin_rules;
+    use crate::source::changes::{changes, Changes};
+    use crate::source::Earlier;
+    use std::cell::Cell;
+
+    /// An earlier version held in memory, counting how often it is compared.
+    struct Held<'a> {
+        old: &'a [u8],
+        compared: &'a Cell<usize>,
+    }
+
+    impl Earlier for Held<'_> {
+        fn changes(&self, data: &[u8]) -> Option<Changes> {
+            self.compared.set(self.compared.get() + 1);
+            Some(changes(self.old, data))
+        }
+    }
+
+    fn oid(n: u8) -> git2::Oid {
+        git2::Oid::from_bytes(&[n; 20]).unwrap()
+    }
+
+    /// Versions 1..=3 of a file dense with keys: v2 adds a key in the middle and rewrites a
+    /// comment, v3 drops a key. Searched where they change (the path marked costly) or whole,
+    /// the hits are the same: each key once, at the version that added it, on its line.
+    #[test]
+    fn searching_only_where_a_version_changes_finds_what_searching_it_whole_finds() {
+        let key = |i: usize| crate::testkeys::expand("ghp_{alnum:30}{github-crc32}", i as u64);
+        let mut v1: Vec<String> = vec!["# revision 1".into()];
+        v1.extend((0..200).map(|i| format!("token_{i} = {}", key(i))));
+        let mut v2 = v1.clone();
+        v2[0] = "# revision 2".into();
+        v2.insert(100, format!("added = {}", key(1000)));
+        let mut v3 = v2.clone();
+        v3.remove(50);
+        let text = |v: &[String]| v.join("\n") + "\n";
+        let (v1, v2, v3) = (text(&v1), text(&v2), text(&v3));
+        let engine = Engine::new(builtin_rules()).unwrap();
+        let warnings = Warnings::new(true);
+        let run = |costly: bool| {
+            let scanner = Scanner::new(&engine, &super::super::ScanOptions::default(), &warnings);
+            if costly {
+                scanner.costly.lock().unwrap().insert("keys.txt".into());
+            }
+            let compared = Cell::new(0);
+            let versions = [(None, &v1), (Some(&v1), &v2), (Some(&v2), &v3)];
+            for (n, (old, data)) in versions.into_iter().enumerate() {
+                let held = old.map(|old| Held {
+                    old: old.as_bytes(),
+                    compared: &compared,
+                });
+                scanner.blob(Blob {
+                    path: "keys.txt",
+                    data: data.as_bytes(),
+                    provenance: Provenance::History {
+                        blob: oid(n as u8 + 1),
+                        commit: oid(n as u8 + 101),
+                        order: n as u32,
+                        earlier: held.as_ref().map(|h| h as &dyn Earlier),
+                    },
+                    depth: 0,
+                });
+            }
+            (scanner.into_findings().1.summary(), compared.get())
+        };
+        let (whole, compared) = run(false);
+        // Unless a search proves costly (timing varies), every version is searched whole.
+        assert!(compared <= 2);
+        let (diffed, compared) = run(true);
+        assert_eq!(compared, 2);
+        assert_eq!(diffed, whole);
+        assert_eq!(whole.len(), 201);
+        let added = whole.iter().find(|h| h.1 == key(1000)).unwrap();
+        assert_eq!((added.3, added.4), (1, 101));
+        assert!(whole.iter().filter(|h| h.1 != key(1000)).all(|h| h.3 == 0));
+    }
 }

@@ -12,11 +12,16 @@
 //!    dropped as soon as the sink returns, and the channel between the stages is bounded, so
 //!    memory does not grow with the history.
 //!
+//! A blob that changes a version emitted before at the same path can be compared with it
+//! ([`Earlier`]): where detection is costly, the scanner looks for keys only where lines were
+//! added, as a commit's patch holds them, since the rest was scanned in that version.
+//!
 //! The scanner attributes findings to commits afterwards (oldest commit per secret and path,
 //! history-only).
 
 use super::archive::Unpacker;
-use super::{Blob, BlobSink, Provenance};
+use super::changes::{changes, Changes};
+use super::{is_binary, Blob, BlobSink, Earlier, Provenance};
 use crate::diag::Warnings;
 use crate::git::{display_path, oid_key, path_from_bytes, GitTarget, OidSet};
 use crate::model::env_history::{may_be_dotenv, Added};
@@ -26,7 +31,7 @@ use crate::model::units::human_size;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -93,6 +98,8 @@ pub struct BlobRecord {
     /// Position of the commit in the walk, oldest first.
     pub order: u32,
     pub path: Vec<u8>,
+    /// The version the walk emitted before at this path (see [`Earlier`]).
+    pub prev: Option<Oid>,
 }
 
 /// What a history walk found besides blobs, and what it measured.
@@ -286,6 +293,12 @@ impl Read<'_> {
         let data = obj.data();
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         let path = format!("{}{}", self.display_prefix, display_path(&rec.path));
+        let earlier = rec.prev.map(|blob| EarlierVersion {
+            odb: &odb,
+            blob,
+            path: &path,
+            max_file_size: self.max_file_size,
+        });
         let blob = Blob {
             path: &path,
             data,
@@ -293,10 +306,33 @@ impl Read<'_> {
                 blob: rec.blob,
                 commit: rec.commit,
                 order: rec.order,
+                earlier: earlier.as_ref().map(|e| e as &dyn Earlier),
             },
             depth: 0,
         };
         unpack.push(blob, sink);
+    }
+}
+
+/// A version read from the object database when the scanner asks for it.
+struct EarlierVersion<'a> {
+    odb: &'a git2::Odb<'a>,
+    blob: Oid,
+    path: &'a str,
+    max_file_size: u64,
+}
+
+impl Earlier for EarlierVersion<'_> {
+    fn changes(&self, data: &[u8]) -> Option<Changes> {
+        let (size, _) = self.odb.read_header(self.blob).ok()?;
+        if size as u64 > self.max_file_size || is_binary(self.path, data) {
+            return None;
+        }
+        let old = self.odb.read(self.blob).ok()?;
+        if is_binary(self.path, old.data()) {
+            return None;
+        }
+        Some(changes(old.data(), data))
     }
 }
 
@@ -651,6 +687,8 @@ struct TreeWalk<'a> {
     env_seen: HashSet<Vec<u8>>,
     /// Remember trees and blobs per path (see [`TreeWalk::seen_key`]).
     per_path: bool,
+    /// The last blob emitted at each path: the version the next one there changes.
+    last_at: HashMap<Vec<u8>, Oid>,
 }
 
 const MODE_TREE: i32 = 0o040000;
@@ -669,6 +707,7 @@ impl<'a> TreeWalk<'a> {
             env_files: Vec::new(),
             env_seen: HashSet::new(),
             per_path: false,
+            last_at: HashMap::new(),
         }
     }
 
@@ -837,11 +876,21 @@ impl<'a> TreeWalk<'a> {
                     if !self.seen_blobs.insert(key) || in_outside {
                         continue;
                     }
+                    // The version emitted before at this path: one met only at another path
+                    // (or in a range's base) was not scanned here.
+                    let prev = match self.last_at.get_mut(path.as_slice()) {
+                        Some(last) => Some(std::mem::replace(last, id)),
+                        None => {
+                            self.last_at.insert(path.clone(), id);
+                            None
+                        }
+                    };
                     emit(BlobRecord {
                         blob: id,
                         commit,
                         order,
                         path: path.clone(),
+                        prev,
                     });
                 }
             }

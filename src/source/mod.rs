@@ -4,6 +4,7 @@
 //! never calls the scanner back: it knows only the sink.
 
 pub mod archive;
+pub mod changes;
 pub mod git_history;
 pub mod ref_files;
 pub mod staged;
@@ -29,14 +30,35 @@ pub enum Provenance<'a> {
     /// A file of a directory tree (the working tree, or any directory).
     File,
     /// A blob of git history: first seen in `commit`, the `order`-th commit of the walk (oldest
-    /// first).
-    History { blob: Oid, commit: Oid, order: u32 },
+    /// first). `earlier` is the version the walk scanned before at the same path, if any.
+    History {
+        blob: Oid,
+        commit: Oid,
+        order: u32,
+        earlier: Option<&'a dyn Earlier>,
+    },
     /// A staged file: only findings on `added` lines count, or every finding when the file is
     /// `binary` (an archive).
     Staged {
         added: &'a BTreeSet<u32>,
         binary: bool,
     },
+}
+
+/// The version of a history blob scanned before at the same path, read only when asked: every
+/// key on its lines is already found, so the new version need only be searched where it adds
+/// lines. Comparing costs a second read and a pass over both, which pays where detection costs
+/// more (a file dense with keys), not on ordinary source.
+pub trait Earlier {
+    /// What `data` adds over the earlier version; `None` when that version was not scanned as
+    /// text (too large, unreadable, binary), so all of `data` must be.
+    fn changes(&self, data: &[u8]) -> Option<changes::Changes>;
+}
+
+impl std::fmt::Debug for dyn Earlier + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Earlier")
+    }
 }
 
 /// What a source pushes blobs into (the scanner implements it), as ripgrep's searcher pushes

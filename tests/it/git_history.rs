@@ -503,8 +503,7 @@ fn history_flags_outside_a_repository_are_errors() {
 #[test]
 fn a_key_in_many_versions_of_a_file_is_one_finding_from_the_oldest_commit() {
     // Each commit rewrites another line of a file whose keys stay: every version is a new blob
-    // holding the same keys. History reports each key once, at the commit that added it, with
-    // the number of versions it is in.
+    // holding the same keys. History reports each key once, at the commit that added it.
     let dir = repo();
     let d = dir.path();
     let keys: Vec<String> = (0..3).map(|i| key(&format!("versions-{i}"))).collect();
@@ -528,14 +527,54 @@ fn a_key_in_many_versions_of_a_file_is_one_finding_from_the_oldest_commit() {
     for k in &keys {
         let f = one(&report, k);
         assert_eq!(f["commit"], first.as_str(), "{f}");
-        assert!(
-            f["notes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|n| n == "in 5 versions of this file in history"),
-            "{f}"
-        );
         assert_eq!(f["history_only"], true, "{f}");
+    }
+}
+
+#[test]
+fn in_a_file_dense_with_keys_each_key_is_found_at_the_commit_and_line_that_added_it() {
+    // Searching such a file costs enough that later versions are searched only where they
+    // change: the report must be the one a search of every version whole gives.
+    let dir = repo();
+    let d = dir.path();
+    let keys: Vec<String> = (0..300).map(|i| key(&format!("dense-{i}"))).collect();
+    let new_key = key("dense-added");
+    let body = |n: usize, added: bool, dropped: bool| {
+        let mut lines = vec![format!("# revision {n}")];
+        for (i, k) in keys.iter().enumerate() {
+            if dropped && i == 10 {
+                continue;
+            }
+            lines.push(format!("OPENAI_KEY_{i}={k}"));
+            if added && i == 147 {
+                lines.push(format!("NEW_KEY={new_key}"));
+            }
+        }
+        lines.join("\n") + "\n"
+    };
+    write(d, "keys.txt", body(0, false, false));
+    let first = commit_all(d, "add keys");
+    let mut added_in = String::new();
+    for n in 1..12 {
+        write(d, "keys.txt", body(n, n >= 5, n >= 8));
+        let c = commit_all(d, &format!("revision {n}"));
+        if n == 5 {
+            added_in = c;
+        }
+    }
+    let (code, report, _) = scan_json(d, &["--history-only"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(findings(&report).len(), 301, "{report:#}");
+    let f = one(&report, &new_key);
+    assert_eq!(f["commit"], added_in.as_str(), "{f}");
+    assert_eq!(f["line"], 150, "{f}");
+    assert_eq!(f["history_only"], false, "{f}");
+    let dropped = one(&report, &keys[10]);
+    assert_eq!(dropped["history_only"], true, "{dropped}");
+    for (i, k) in keys.iter().enumerate() {
+        let f = one(&report, k);
+        assert_eq!(f["commit"], first.as_str(), "{f}");
+        assert_eq!(f["line"], i + 2, "{f}");
+        assert_eq!(f["history_only"], i == 10, "{f}");
     }
 }
