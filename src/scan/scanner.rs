@@ -13,7 +13,6 @@ use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 pub(super) struct Scanner<'a> {
     engine: &'a Engine,
@@ -29,7 +28,7 @@ pub(super) struct Scanner<'a> {
     hits: Mutex<Hits>,
     /// Blob ids of HEAD's tree (history scanners only): whether a hit is still present.
     head: OidSet,
-    /// History paths whose detection was costly: their next versions are searched where they
+    /// History paths whose search was costly: their next versions are searched where they
     /// change (see [`is_costly`]).
     costly: Mutex<HashSet<String>>,
     /// Paths whose findings were capped: warned about once (1,000 versions of a file in
@@ -85,7 +84,8 @@ impl<'a> Scanner<'a> {
 
     /// Detection and annotation of one (non-binary) blob. A match for which `seen` says true is
     /// already reported (a history key found in an older commit) and gets no finding.
-    /// With `regions`, only those byte ranges of the blob are searched.
+    /// With `regions`, only those byte ranges of the blob are searched. Also returns how many
+    /// matches detection accepted (before suppression): what the search cost.
     fn findings_of(
         &self,
         blob: &Blob<'_>,
@@ -93,7 +93,7 @@ impl<'a> Scanner<'a> {
         origin: &Origin,
         regions: Option<&[Range<usize>]>,
         seen: &dyn Fn(&crate::model::rule::Rule, &str) -> bool,
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, usize) {
         let hints = ScanHints {
             generic: !class.hash_list && !class.translation,
             decode_base64: true,
@@ -130,6 +130,7 @@ impl<'a> Scanner<'a> {
                 );
             }
         }
+        let accepted = matches.len();
         let mut offsets: Vec<usize> = matches.iter().map(|m| m.span.start).collect();
         let mut order: Vec<usize> = (0..matches.len()).collect();
         order.sort_by_key(|&i| offsets[i]);
@@ -185,7 +186,7 @@ impl<'a> Scanner<'a> {
             &kept,
             self.warnings,
         );
-        out
+        (out, accepted)
     }
 }
 
@@ -226,8 +227,7 @@ impl BlobSink for Scanner<'_> {
             _ => None,
         };
         let regions = changes.as_ref().map(|c| c.regions.as_slice());
-        let started = Instant::now();
-        let found = match blob.provenance {
+        let (found, accepted) = match blob.provenance {
             // Scripts are left out: their browser checks look at every key in the file.
             Provenance::History { order, .. } if !class.script => {
                 self.findings_of(&blob, &class, &origin, regions, &|rule, secret| {
@@ -242,7 +242,7 @@ impl BlobSink for Scanner<'_> {
             }
             _ => self.findings_of(&blob, &class, &origin, regions, &|_, _| false),
         };
-        if history && changes.is_none() && is_costly(started.elapsed(), blob.data.len()) {
+        if history && changes.is_none() && is_costly(accepted, blob.data.len()) {
             self.costly.lock().unwrap().insert(blob.path.to_string());
         }
         // A key on a context line around a change was there before: found in that version.
@@ -284,14 +284,15 @@ impl BlobSink for Scanner<'_> {
     }
 }
 
-/// Whether searching a blob took long enough that its next versions are better compared with
-/// it first: reading a version again and comparing the two costs a few ns per byte, and on
-/// ordinary source detection costs about as little. A file dense with keys costs a hundred
-/// times more. Time decides only how a version is searched, never what is reported.
-fn is_costly(took: Duration, len: usize) -> bool {
-    const MIN: Duration = Duration::from_micros(500);
-    const NS_PER_BYTE: u128 = 30;
-    took >= MIN && took.as_nanos() >= NS_PER_BYTE * len as u128
+/// Whether a blob's search was costly enough that its next versions are better compared with
+/// it first. Reading a version again and comparing the two costs a few ns per byte, about what
+/// detection costs on ordinary source; each accepted match costs microseconds more (filters,
+/// the finding). A file with a match every 512 bytes costs several times a comparison. The
+/// decision changes only how a version is searched, never what is reported.
+fn is_costly(accepted: usize, len: usize) -> bool {
+    const MIN_MATCHES: usize = 32;
+    const BYTES_PER_MATCH: usize = 512;
+    accepted >= MIN_MATCHES && accepted.saturating_mul(BYTES_PER_MATCH) >= len
 }
 
 /// A finding counts when any line its secret spans is an added line (a private key block whose
@@ -334,8 +335,9 @@ mod tests {
     }
 
     /// Versions 1..=3 of a file dense with keys: v2 adds a key in the middle and rewrites a
-    /// comment, v3 drops a key. Searched where they change (the path marked costly) or whole,
-    /// the hits are the same: each key once, at the version that added it, on its line.
+    /// comment, v3 drops a key. v1's search is costly, so v2 and v3 are searched only where they
+    /// change; the hits are those of searching every version whole: each key once, at the
+    /// version that added it, on its line.
     #[test]
     fn searching_only_where_a_version_changes_finds_what_searching_it_whole_finds() {
         let key = |i: usize| crate::testkeys::expand("ghp_{alnum:30}{github-crc32}", i as u64);
@@ -350,15 +352,12 @@ mod tests {
         let (v1, v2, v3) = (text(&v1), text(&v2), text(&v3));
         let engine = Engine::new(builtin_rules()).unwrap();
         let warnings = Warnings::new(true);
-        let run = |costly: bool| {
+        let run = |compare: bool| {
             let scanner = Scanner::new(&engine, &super::super::ScanOptions::default(), &warnings);
-            if costly {
-                scanner.costly.lock().unwrap().insert("keys.txt".into());
-            }
             let compared = Cell::new(0);
             let versions = [(None, &v1), (Some(&v1), &v2), (Some(&v2), &v3)];
             for (n, (old, data)) in versions.into_iter().enumerate() {
-                let held = old.map(|old| Held {
+                let held = old.filter(|_| compare).map(|old| Held {
                     old: old.as_bytes(),
                     compared: &compared,
                 });
@@ -376,15 +375,20 @@ mod tests {
             }
             (scanner.into_findings().1.summary(), compared.get())
         };
-        let (whole, compared) = run(false);
-        // Unless a search proves costly (timing varies), every version is searched whole.
-        assert!(compared <= 2);
-        let (diffed, compared) = run(true);
+        let (whole, _) = run(false);
+        let (compared_run, compared) = run(true);
         assert_eq!(compared, 2);
-        assert_eq!(diffed, whole);
+        assert_eq!(compared_run, whole);
         assert_eq!(whole.len(), 201);
         let added = whole.iter().find(|h| h.1 == key(1000)).unwrap();
         assert_eq!((added.3, added.4), (1, 101));
         assert!(whole.iter().filter(|h| h.1 != key(1000)).all(|h| h.3 == 0));
+    }
+
+    #[test]
+    fn a_search_is_costly_with_many_matches_close_together() {
+        assert!(is_costly(200, 10_000));
+        assert!(!is_costly(200, 1_000_000), "sparse");
+        assert!(!is_costly(5, 100), "few");
     }
 }
