@@ -10,17 +10,18 @@
 ARG KEYHOUND_BINARY_FROM=source
 
 FROM rust:1.85-alpine AS source
-# libgit2 (vendored) and ring compile C; musl-dev gives the static C library. Not pinned: the
-# rust image's Alpine release pins it.
+# libgit2 (vendored) and ring compile C; musl-dev gives the static C library, cmake and make
+# build zlib-ng (the `zlib-ng` feature, as the release binaries). Not pinned: the rust image's
+# Alpine release pins them.
 # hadolint ignore=DL3018
-RUN apk add --no-cache musl-dev
+RUN apk add --no-cache musl-dev cmake make
 WORKDIR /build
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY rules ./rules
 ARG KEYHOUND_COMMIT=unknown
 ENV KEYHOUND_COMMIT=${KEYHOUND_COMMIT}
-RUN cargo build --release --locked && cp target/release/keyhound /keyhound
+RUN cargo build --release --locked --features zlib-ng && cp target/release/keyhound /keyhound
 
 FROM scratch AS prebuilt
 ARG TARGETARCH

@@ -3,7 +3,8 @@
 #
 # Usage: bench/history.sh [BARE_REPO]   (default: a bare hugo mirror, /work/.mirror/gohugoio+hugo/repo,
 #        fetched with `git clone --mirror https://github.com/gohugoio/hugo` or the agent `fetch` tool)
-# Needs: target/release/keyhound (cargo build --release) and gitleaks + kingfisher in PEERS,
+# Needs: target/release/keyhound built as releases are (cargo build --release --features zlib-ng;
+#        the feature needs cmake, e.g. `pip install cmake`) and gitleaks + kingfisher in PEERS,
 #        /work/peers/bin or .peers/bin (../shared/peers/install.sh .peers). RUNS=N sets the runs per tool (default 3).
 # Runs are interleaved (tool A, B, C, A, B, C, ...) so that load on the machine hits all alike.
 # Prints median wall time and peak RSS per tool, and the ratios keyhound / peer.
