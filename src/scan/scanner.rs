@@ -228,7 +228,7 @@ impl BlobSink for Scanner<'_> {
         };
         let regions = changes.as_ref().map(|c| c.regions.as_slice());
         let (found, accepted) = match blob.provenance {
-            // Scripts are left out: their browser checks look at every key in the file.
+            // Scripts are left out here too: their findings are all rebuilt.
             Provenance::History { order, .. } if !class.script => {
                 self.findings_of(&blob, &class, &origin, regions, &|rule, secret| {
                     self.hits.lock().unwrap().seen_before(
