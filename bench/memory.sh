@@ -3,10 +3,12 @@
 #   1. a git history of COMMITS commits (default 20,000), generated with `git fast-import`:
 #      every commit changes a few files, some add larger blobs, a few hold a fake key;
 #   2. a directory of FILES files (default 50,000);
-#   3. the same history with ten times fewer commits, to show memory does not grow with it.
+#   3. the same history with ten times fewer commits, to show memory does not grow with it;
+#   4. 20 files of 1,000 fake GitHub classic tokens each (20,000 findings), reported as JSON and
+#      as SARIF: what findings and the reports cost.
 # Usage: bench/memory.sh [KEYHOUND_BINARY]   (default: target/release/keyhound, built if missing)
 # Env: COMMITS, FILES, WORK (scratch dir, default a temp dir, removed at the end),
-#      ONLY=dir or ONLY=history to run one half.
+#      ONLY=dir, ONLY=history or ONLY=findings to run one part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/release/keyhound}
@@ -60,26 +62,27 @@ make_repo() { # $1 = dir, $2 = commits
   git -C "$1" checkout -q main
 }
 
-measure() { # label, dir, args...
+measure() { # label, dir, args...   (FORMAT=sarif for a SARIF report, default json)
   local label=$1 dir=$2; shift 2
-  local log="$WORK/time.log"
+  local log="$WORK/time.log" out="$WORK/out.${FORMAT:-json}"
   local t0=$(date +%s.%N)
-  ( cd "$dir" && /usr/bin/time -v "$BIN" scan . --format json --output "$WORK/out.json" "$@" ) 2>"$log" >/dev/null || true
+  ( cd "$dir" && /usr/bin/time -v "$BIN" scan . --format "${FORMAT:-json}" --output "$out" "$@" ) 2>"$log" >/dev/null || true
   local t1=$(date +%s.%N)
   local rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  local findings=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['findings']))" "$WORK/out.json" 2>/dev/null || echo '?')
+  local findings=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(len(d['findings'] if 'findings' in d else d['runs'][0]['results']))" "$out" 2>/dev/null || echo '?')
   printf '%-44s %8.1f MiB  %6.1f s  %s findings\n' "$label" "$(echo "$rss / 1024" | bc -l)" "$(echo "$t1 - $t0" | bc -l)" "$findings"
 }
 
 echo "keyhound: $BIN ($("$BIN" --version))"
 ONLY=${ONLY:-}
-if [ "$ONLY" != dir ]; then
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+if want history; then
 echo "generating a history of $COMMITS commits ..."
 make_repo "$WORK/big" "$COMMITS"
 echo "  $(git -C "$WORK/big" rev-list --count HEAD) commits, $(git -C "$WORK/big" count-objects -vH | awk -F': ' '/size-pack/ {print $2}') packed"
 make_repo "$WORK/small" $((COMMITS / 10))
 fi
-if [ "$ONLY" != history ]; then
+if want dir; then
 echo "generating a directory of $FILES files ..."
 mkdir -p "$WORK/tree"
 python3 - "$WORK/tree" "$FILES" <<'PY'
@@ -96,18 +99,56 @@ for i in 1 2 3 4 5 6 7 8; do
   python3 -c "import sys; sys.stdout.write(('var x$i=' + 'abcdefghij' * 9 + ';\\n') * (20 * 1024 * 1024 // 100))" > "$WORK/bigfiles/big$i.js"
 done
 fi
+if want findings; then
+echo "generating 20 files of 1,000 fake GitHub tokens ..."
+mkdir -p "$WORK/tokens"
+python3 - "$WORK/tokens" <<'PY'
+import os, random, sys, zlib
+root = sys.argv[1]
+rnd = random.Random(7)
+alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+def base62(n):
+    s = ""
+    while n:
+        s, n = b62[n % 62] + s, n // 62
+    return s.rjust(6, "0")
+def placeholder(t):
+    # What keyhound's placeholder filter drops (detect::filters::is_placeholder), so every
+    # token is a finding: template words, runs of one character, sequences.
+    t = t.lower()
+    return any(w in t for w in ("xxxx", "_abc", "abc123", "123abc", "abcxyz", "xyz123")) or any(
+        len(set(t[i:i + 6])) == 1 or all(ord(t[i + k + 1]) == ord(t[i + k]) + 1 for k in range(5))
+        for i in range(len(t) - 5))
+def token():
+    # A classic token: 30 random characters and the base62 CRC32 of them (src/testkeys.rs),
+    # assembled at run time so this script never holds a key-shaped string.
+    while True:
+        body = "".join(rnd.choice(alnum) for _ in range(30))
+        t = "gh" + "p_" + body + base62(zlib.crc32(body.encode()))
+        if not placeholder(t):
+            return t
+for i in range(20):
+    with open(os.path.join(root, "tokens%02d.txt" % i), "w") as f:
+        f.writelines("GITHUB_TOKEN_%d=%s\n" % (j, token()) for j in range(1000))
+PY
+fi
 
 echo
 printf '%-44s %12s  %8s\n' "scan" "peak RSS" "time"
-if [ "$ONLY" != dir ]; then
+if want history; then
 measure "history, $((COMMITS / 10)) commits"            "$WORK/small" --history-only
 measure "history, $COMMITS commits"                     "$WORK/big" --history-only
 measure "history, $COMMITS commits, -j 1"               "$WORK/big" --history-only -j 1
 measure "working tree + history, $COMMITS commits"      "$WORK/big"
 fi
-if [ "$ONLY" != history ]; then
+if want dir; then
 measure "directory, $FILES files"                       "$WORK/tree" --no-history
 measure "directory, $FILES files, -j 1"                 "$WORK/tree" --no-history -j 1
 measure "directory, 8 files of 20 MiB"                  "$WORK/bigfiles" --no-history
 measure "directory, 8 files of 20 MiB, -j 1"            "$WORK/bigfiles" --no-history -j 1
+fi
+if want findings; then
+measure "20,000 findings, JSON report"                  "$WORK/tokens" --no-history
+FORMAT=sarif measure "20,000 findings, SARIF report"    "$WORK/tokens" --no-history
 fi

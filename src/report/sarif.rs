@@ -1,17 +1,19 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, built on `serde-sarif`'s typed
-//! model; a test validates the log against the official OASIS schema.
+//! model one result at a time (the log is streamed, never held whole); a test validates the log
+//! against the official OASIS schema.
 
 use super::ReportContext;
 use crate::model::finding::Finding;
 use crate::model::rule::Severity;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Tool, ToolComponent,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -85,24 +87,44 @@ pub fn render(
     writeln!(out)
 }
 
-fn gzip_size(doc: &Sarif) -> usize {
-    use flate2::{write::GzEncoder, Compression};
-    let raw = serde_json::to_vec_pretty(doc).unwrap_or_default();
-    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
-    let _ = gz.write_all(&raw);
-    gz.finish().map_or(raw.len(), |v| v.len())
+/// A sink that only counts what is written to it: the log's size without holding its bytes.
+#[derive(Default)]
+struct Counter(usize);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
-fn raw_size(doc: &Sarif) -> usize {
-    serde_json::to_vec_pretty(doc).map_or(0, |v| v.len())
+fn gzip_size(log: &Log) -> usize {
+    use flate2::{write::GzEncoder, Compression};
+    let gz = GzEncoder::new(Counter::default(), Compression::default());
+    // Buffered: the printer writes a few bytes at a time, and each write is a compressor call.
+    let mut buf = io::BufWriter::with_capacity(64 * 1024, gz);
+    let _ = serde_json::to_writer_pretty(&mut buf, log);
+    buf.into_inner()
+        .ok()
+        .and_then(|gz| gz.finish().ok())
+        .map_or(0, |c| c.0)
+}
+
+fn raw_size(log: &Log) -> usize {
+    let mut n = Counter::default();
+    serde_json::to_writer_pretty(&mut n, log).map_or(0, |()| n.0)
 }
 
 /// The SARIF log within `limits`, and a warning when findings had to be dropped.
-pub fn limited_log(
-    findings: &[Finding],
+pub fn limited_log<'a>(
+    findings: &'a [Finding],
     ctx: &ReportContext,
     limits: Limits,
-) -> (Sarif, Option<String>) {
+) -> (Log<'a>, Option<String>) {
     let n = findings.len();
     let mut priority: Vec<usize> = (0..n).collect();
     priority.sort_by_key(|&i| {
@@ -116,16 +138,16 @@ pub fn limited_log(
     loop {
         let mut kept: Vec<usize> = priority[..keep].to_vec();
         kept.sort_unstable();
-        let subset: Vec<Finding> = kept.iter().map(|&i| findings[i].clone()).collect();
-        let mut doc = sarif_log(&subset, ctx);
-        let size = if raw_size(&doc) <= limits.max_gzip_bytes {
+        let mut log = sarif_log(kept.iter().map(|&i| &findings[i]), ctx);
+        // Sizes are counted by writing the log again, into a sink that keeps no bytes.
+        let size = if raw_size(&log) <= limits.max_gzip_bytes {
             0
         } else {
-            gzip_size(&doc)
+            gzip_size(&log)
         };
         if keep == 0 || size <= limits.max_gzip_bytes {
             if keep == n {
-                return (doc, None);
+                return (log, None);
             }
             let mut dropped: BTreeMap<Severity, usize> = BTreeMap::new();
             for &i in &priority[keep..] {
@@ -136,7 +158,7 @@ pub fn limited_log(
                 .rev()
                 .map(|(s, c)| format!("{c} {s}"))
                 .collect();
-            doc.runs[0].properties = Some(PropertyBag {
+            log.runs[0].properties = Some(PropertyBag {
                 additional_properties: BTreeMap::from([(
                     "keyhound".to_string(),
                     json!({ "truncated": true, "findings": n, "results": keep }),
@@ -151,7 +173,7 @@ pub fn limited_log(
                 n - keep,
                 by_sev.join(", ")
             );
-            return (doc, Some(msg));
+            return (log, Some(msg));
         }
         // Shrink in proportion, with a margin, until it fits.
         let next = (keep as f64 * limits.max_gzip_bytes as f64 / size as f64 * 0.9) as usize;
@@ -175,11 +197,52 @@ fn text(t: impl Into<String>) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(t).build()
 }
 
-/// The SARIF log: one run, one reportingDescriptor per rule that has results.
-pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
+/// The SARIF log: one run, one reportingDescriptor per rule that has results. It serializes to
+/// what `serde_sarif`'s `Sarif` document of the same log would (the same fields in the same
+/// order), but builds each result only as it is written: a log of many findings is never held
+/// in memory whole.
+#[derive(Serialize)]
+pub struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [LogRun<'a>; 1],
+    version: &'static str,
+}
+
+/// The fields of `serde_sarif`'s `Run` that keyhound writes, in its order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogRun<'a> {
+    column_kind: &'static str,
+    invocations: [Invocation; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<PropertyBag>,
+    results: Results<'a>,
+    tool: Tool,
+}
+
+/// The run's results, each built from its finding when it is serialized.
+struct Results<'a> {
+    findings: Vec<&'a Finding>,
+    rule_index: BTreeMap<&'a str, usize>,
+    ctx: ReportContext,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// The SARIF log of `findings`, all of them, in their order.
+pub fn sarif_log<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    ctx: &ReportContext,
+) -> Log<'a> {
+    let findings: Vec<&Finding> = findings.into_iter().collect();
     // One reportingDescriptor per rule that has results, in a stable order.
     let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
-    for f in findings {
+    for &f in &findings {
         rules.entry(f.rule_id()).or_insert(f);
     }
     let rule_index: BTreeMap<&str, usize> =
@@ -210,74 +273,6 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
                 .build()
         })
         .collect();
-    // Which of its rule's findings in its path each one is: the alert identity for code
-    // scanning (see `Finding::location_fingerprint`).
-    let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    let results: Vec<SarifResult> = findings
-        .iter()
-        .map(|f| {
-            let ordinal = seen.entry((f.rule_id(), &f.path)).or_default();
-            *ordinal += 1;
-            let location_fp =
-                f.location_fingerprint(ctx.repo_prefix.as_deref().unwrap_or(""), *ordinal);
-            let secret = f.shown_secret(ctx.no_redact);
-            let mut message = super::message::message(f);
-            if let Some(s) = &secret {
-                message.push_str(&format!(": {s}"));
-            }
-            if let Some(v) = &f.verification {
-                message.push_str(&format!(" [verified: {}", v.status.as_str()));
-                if f.is_live() {
-                    message.push_str(", rotate it now");
-                }
-                if !v.detail.is_empty() {
-                    message.push_str(&format!(" ({})", v.detail));
-                }
-                message.push(']');
-            }
-            // A key that still authenticates is an error whatever the rule's severity.
-            let level = if f.is_live() {
-                ResultLevel::Error
-            } else {
-                level(f.severity)
-            };
-            message.push_str(&format!(". {}", f.remediation));
-            let uri = uri(&super::location::repo_path(
-                ctx.repo_prefix.as_deref(),
-                &f.path,
-            ));
-            SarifResult::builder()
-                .rule_id(f.rule_id())
-                .rule_index(rule_index[f.rule_id()] as i64)
-                .level(level)
-                .message(Message {
-                    text: Some(message),
-                    ..Message::default()
-                })
-                .locations(vec![Location {
-                    physical_location: Some(PhysicalLocation {
-                        artifact_location: Some(ArtifactLocation {
-                            uri: Some(uri),
-                            uri_base_id: Some("%SRCROOT%".to_string()),
-                            ..ArtifactLocation::default()
-                        }),
-                        region: Some(Region {
-                            start_line: Some(f.line.max(1) as i64),
-                            start_column: Some(f.column.max(1) as i64),
-                            ..Region::default()
-                        }),
-                        ..PhysicalLocation::default()
-                    }),
-                    ..Location::default()
-                }])
-                .partial_fingerprints(BTreeMap::from([(
-                    "keyhound/location/v1".to_string(),
-                    location_fp,
-                )]))
-                .properties(bag(super::json::finding_json_in(f, ctx)))
-                .build()
-        })
-        .collect();
     let driver = ToolComponent::builder()
         .name("keyhound")
         .version(env!("CARGO_PKG_VERSION"))
@@ -302,17 +297,96 @@ pub fn sarif_log(findings: &[Finding], ctx: &ReportContext) -> Sarif {
         .execution_successful(true)
         .tool_configuration_notifications(notifications)
         .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .invocations(vec![invocation])
-        .column_kind(json!("unicodeCodePoints"))
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    Log {
+        schema: SCHEMA,
+        runs: [LogRun {
+            column_kind: "unicodeCodePoints",
+            invocations: [invocation],
+            properties: None,
+            results: Results {
+                findings,
+                rule_index,
+                ctx: ctx.clone(),
+            },
+            tool: Tool::builder().driver(driver).build(),
+        }],
+        version: "2.1.0",
+    }
+}
+
+impl Results<'_> {
+    /// The results, built one at a time, in the findings' order.
+    fn iter(&self) -> impl Iterator<Item = SarifResult> + '_ {
+        // Which of its rule's findings in its path each one is: the alert identity for code
+        // scanning (see `Finding::location_fingerprint`).
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        self.findings.iter().map(move |f| {
+            let ordinal = seen.entry((f.rule_id(), &f.path)).or_default();
+            *ordinal += 1;
+            self.result(f, *ordinal)
+        })
+    }
+
+    fn result(&self, f: &Finding, ordinal: usize) -> SarifResult {
+        let ctx = &self.ctx;
+        let location_fp = f.location_fingerprint(ctx.repo_prefix.as_deref().unwrap_or(""), ordinal);
+        let secret = f.shown_secret(ctx.no_redact);
+        let mut message = super::message::message(f);
+        if let Some(s) = &secret {
+            message.push_str(&format!(": {s}"));
+        }
+        if let Some(v) = &f.verification {
+            message.push_str(&format!(" [verified: {}", v.status.as_str()));
+            if f.is_live() {
+                message.push_str(", rotate it now");
+            }
+            if !v.detail.is_empty() {
+                message.push_str(&format!(" ({})", v.detail));
+            }
+            message.push(']');
+        }
+        // A key that still authenticates is an error whatever the rule's severity.
+        let level = if f.is_live() {
+            ResultLevel::Error
+        } else {
+            level(f.severity)
+        };
+        message.push_str(&format!(". {}", f.remediation));
+        let uri = uri(&super::location::repo_path(
+            ctx.repo_prefix.as_deref(),
+            &f.path,
+        ));
+        SarifResult::builder()
+            .rule_id(f.rule_id())
+            .rule_index(self.rule_index[f.rule_id()] as i64)
+            .level(level)
+            .message(Message {
+                text: Some(message),
+                ..Message::default()
+            })
+            .locations(vec![Location {
+                physical_location: Some(PhysicalLocation {
+                    artifact_location: Some(ArtifactLocation {
+                        uri: Some(uri),
+                        uri_base_id: Some("%SRCROOT%".to_string()),
+                        ..ArtifactLocation::default()
+                    }),
+                    region: Some(Region {
+                        start_line: Some(f.line.max(1) as i64),
+                        start_column: Some(f.column.max(1) as i64),
+                        ..Region::default()
+                    }),
+                    ..PhysicalLocation::default()
+                }),
+                ..Location::default()
+            }])
+            .partial_fingerprints(BTreeMap::from([(
+                "keyhound/location/v1".to_string(),
+                location_fp,
+            )]))
+            .properties(bag(super::json::finding_json_in(f, ctx)))
+            .build()
+    }
 }
 
 /// `openai-project-key` -> `OpenaiProjectKey` (SARIF rule `name`).
@@ -330,8 +404,10 @@ fn pascal(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::finding::Origin;
+    use crate::model::check::{self, CheckId};
+    use crate::model::finding::{Annotation, CommitInfo, Origin, Tag, Verification, VerifyStatus};
     use crate::model::rule::builtin_rules;
+    use serde_sarif::sarif::{Run, Sarif};
 
     fn findings(n: usize) -> Vec<Finding> {
         let rule = &builtin_rules()[0];
@@ -370,6 +446,134 @@ mod tests {
             repo_prefix: None,
             notices: Vec::new(),
         }
+    }
+
+    /// What the streamed log must equal: `serde_sarif`'s whole document of the same run, all
+    /// results collected, then printed.
+    fn whole(log: &Log) -> String {
+        let [run] = &log.runs;
+        let mut doc_run = Run::builder()
+            .tool(run.tool.clone())
+            .results(run.results.iter().collect::<Vec<_>>())
+            .invocations(run.invocations.to_vec())
+            .column_kind(json!("unicodeCodePoints"))
+            .build();
+        doc_run.properties = run.properties.clone();
+        let doc = Sarif::builder()
+            .schema(SCHEMA)
+            .version(json!("2.1.0"))
+            .runs(vec![doc_run])
+            .build();
+        let mut out = Vec::new();
+        serde_json::to_writer_pretty(&mut out, &doc).unwrap();
+        String::from_utf8(out).unwrap() + "\n"
+    }
+
+    fn streamed(findings: &[Finding], ctx: &ReportContext) -> String {
+        let mut out = Vec::new();
+        render(findings, ctx, &crate::diag::Warnings::new(true), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Findings that between them fill every field the log has: keys of several rules (two in
+    /// one path), a check's finding with no secret, a key reported under a check, one from
+    /// history with tags and notes, verified live and not, public, with quotes, a newline and
+    /// characters a URI must encode.
+    fn varied() -> Vec<Finding> {
+        let rules = builtin_rules();
+        let mut fs: Vec<Finding> = rules
+            .iter()
+            .take(3)
+            .enumerate()
+            .map(|(i, rule)| {
+                Finding::for_secret(
+                    rule,
+                    &format!("value-{i}-with \"quotes\"\nand a newline"),
+                    "dir/a \u{202e}b#1?.env",
+                    i,
+                    i,
+                    Origin::WorkingTree,
+                )
+            })
+            .collect();
+        for (rule, value) in [(&rules[0], "another-value"), (&rules[1], "a-public-value")] {
+            fs.push(Finding::for_secret(
+                rule,
+                value,
+                "dir/a \u{202e}b#1?.env",
+                9,
+                4,
+                Origin::WorkingTree,
+            ));
+        }
+        fs[1].origin = Origin::Commit(CommitInfo {
+            sha: "0123456789abcdef".into(),
+            author: "A \"B\"".into(),
+            email: "a@b.test".into(),
+            date: "2026-01-01".into(),
+            summary: "line one\nline two".into(),
+        });
+        fs[1].add_tag(Tag::HistoryOnly);
+        fs[1].annotate(Annotation::HistoryOnly);
+        fs[1].notes.push("a note".into());
+        fs[0].verification = Some(Verification {
+            status: VerifyStatus::Live,
+            detail: "user \"x\"".into(),
+        });
+        fs[2].verification = Some(Verification {
+            status: VerifyStatus::Inactive,
+            detail: String::new(),
+        });
+        fs[4].mark_public("a publishable key");
+        fs[4].annotate(Annotation::PublicVariable {
+            var: "NEXT_PUBLIC_KEY".into(),
+            framework: "Next.js",
+            prefix: "NEXT_PUBLIC_",
+        });
+        fs.push(check::finding(
+            CheckId::DotenvTracked,
+            ".env",
+            1,
+            1,
+            Origin::Staged,
+        ));
+        fs
+    }
+
+    #[test]
+    fn the_streamed_log_is_the_pretty_printed_document() {
+        let fs = varied();
+        let mut c = ctx();
+        for (no_redact, prefix, notices, max_results) in [
+            (
+                false,
+                Some("web/"),
+                vec!["config: rule x disabled".to_string()],
+                25_000,
+            ),
+            (true, None, Vec::new(), 25_000),
+            // Truncated: the run's properties say so.
+            (false, Some("web/"), Vec::new(), 2),
+        ] {
+            c.no_redact = no_redact;
+            c.repo_prefix = prefix.map(String::from);
+            c.notices = notices;
+            c.sarif.max_results = max_results;
+            for f in [&fs[..], &fs[..1], &[][..]] {
+                let (log, _) = limited_log(f, &c, c.sarif);
+                assert_eq!(streamed(f, &c), whole(&log));
+            }
+        }
+        // The comparisons above covered the run's properties, notifications and every rule.
+        let doc = serde_json::to_value(limited_log(&fs, &c, c.sarif).0).unwrap();
+        assert_eq!(doc["runs"][0]["properties"]["keyhound"]["truncated"], true);
+        c.notices = vec!["a notice".to_string()];
+        let doc = serde_json::to_value(sarif_log(&fs, &c)).unwrap();
+        let run = &doc["runs"][0];
+        let notes = &run["invocations"][0]["toolConfigurationNotifications"];
+        assert_eq!(notes.as_array().unwrap().len(), 1);
+        assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 5);
+        assert_eq!(run["results"].as_array().unwrap().len(), fs.len());
     }
 
     #[test]
