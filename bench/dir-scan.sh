@@ -17,7 +17,10 @@ peers="${PEERS:-/work/peers/bin}"
 [ -x "$peers/gitleaks" ] || peers=.peers/bin
 [ -x "$peers/gitleaks" ] && [ -x "$peers/kingfisher" ] || bash ../shared/peers/install.sh .peers >/dev/null
 
-cargo build --release -q
+# Built as the release binaries are (zlib-ng) when cmake is there to build it.
+features=()
+command -v cmake >/dev/null && features=(--features zlib-ng)
+cargo build --release -q "${features[@]}"
 kh=target/release/keyhound
 
 if [ ! -d "$corpus" ]; then
