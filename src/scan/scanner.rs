@@ -210,27 +210,30 @@ impl BlobSink for Scanner<'_> {
             Provenance::History { blob: id, .. } => self.head.contains(&oid_key(id)),
             _ => false,
         };
-        // A version of a file whose detection proved costly is searched only where it adds
-        // lines over the version scanned before it (its other keys are found there). An
+        // A version of a file whose search proved costly is searched only where it changed
+        // over the version scanned before it (its other keys are found there). An
         // archive member inherits its archive's provenance but has no earlier version; scripts
         // are always searched whole (their browser checks look at every key in the file).
         let history = matches!(blob.provenance, Provenance::History { .. })
             && blob.depth == 0
             && !class.script;
-        let changes = match blob.provenance {
+        let regions = match blob.provenance {
             Provenance::History {
                 earlier: Some(earlier),
                 ..
             } if history && self.costly.lock().unwrap().contains(blob.path) => {
-                earlier.changes(blob.data)
+                earlier.changed_regions(blob.data)
             }
             _ => None,
         };
-        let regions = changes.as_ref().map(|c| c.regions.as_slice());
         let (found, accepted) = match blob.provenance {
             // Scripts are left out here too: their findings are all rebuilt.
-            Provenance::History { order, .. } if !class.script => {
-                self.findings_of(&blob, &class, &origin, regions, &|rule, secret| {
+            Provenance::History { order, .. } if !class.script => self.findings_of(
+                &blob,
+                &class,
+                &origin,
+                regions.as_deref(),
+                &|rule, secret| {
                     self.hits.lock().unwrap().seen_before(
                         &rule.id,
                         Secret::of_rule(rule, secret),
@@ -238,21 +241,14 @@ impl BlobSink for Scanner<'_> {
                         order,
                         in_head,
                     )
-                })
-            }
-            _ => self.findings_of(&blob, &class, &origin, regions, &|_, _| false),
+                },
+            ),
+            _ => self.findings_of(&blob, &class, &origin, regions.as_deref(), &|_, _| false),
         };
-        if history && changes.is_none() && is_costly(accepted, blob.data.len()) {
+        // A key found again around a change was found in that version: its hit merges.
+        if history && regions.is_none() && is_costly(accepted, blob.data.len()) {
             self.costly.lock().unwrap().insert(blob.path.to_string());
         }
-        // A key on a context line around a change was there before: found in that version.
-        let found: Vec<Finding> = match &changes {
-            Some(c) => found
-                .into_iter()
-                .filter(|f| touches_added_line(f, &c.added))
-                .collect(),
-            None => found,
-        };
         if found.is_empty() {
             return;
         }
@@ -313,7 +309,7 @@ fn touches_added_line(f: &Finding, added: &BTreeSet<u32>) -> bool {
 mod tests {
     use super::*;
     use crate::model::rule::builtin_rules;
-    use crate::source::changes::{changes, Changes};
+    use crate::source::changes::changed_regions;
     use crate::source::Earlier;
     use std::cell::Cell;
 
@@ -324,9 +320,9 @@ mod tests {
     }
 
     impl Earlier for Held<'_> {
-        fn changes(&self, data: &[u8]) -> Option<Changes> {
+        fn changed_regions(&self, data: &[u8]) -> Option<Vec<Range<usize>>> {
             self.compared.set(self.compared.get() + 1);
-            Some(changes(self.old, data))
+            Some(changed_regions(self.old, data))
         }
     }
 

@@ -1,53 +1,57 @@
-//! What a new version of a file adds over its previous version: the lines that version did not
-//! hold, and the byte ranges to scan around them. A history scan reads each version of a file
-//! whole but only needs to look for keys where it changed: every other line was scanned in the
-//! previous version, and a key there is already found (as gitleaks scans a commit's patch).
+//! Where a new version of a file changed over its previous version: the byte ranges to search
+//! for keys. A history scan reads each version of a file whole but, where detection is costly,
+//! only needs to search where it changed: every other line was searched in the previous version,
+//! and a key there is already found (as gitleaks scans a commit's patch).
+//!
+//! A line counts as changed unless the previous version holds it *after the same line*: a line
+//! whose neighbour above changed is searched again, since what is above can decide a finding
+//! (an allow-next-line comment that was removed, a YAML or XML name above its value).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
-/// Lines scanned on each side of an added line: a value on the line after its name (XML
-/// plists, YAML blocks) and the header line of a private key block whose body changed.
+/// Lines searched on each side of a changed line: a name a few lines above its value, and the
+/// header line of a private key block whose body changed.
 const CONTEXT_LINES: usize = 3;
 
-/// Ranges closer than this are scanned as one (fewer, longer scans).
+/// Ranges closer than this are searched as one (fewer, longer searches).
 const MERGE_GAP: usize = 256;
 
-/// The lines a version adds over the previous version at the same path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
-    /// Added lines, 1-based: lines whose exact text the previous version does not hold anywhere
-    /// (a line that only moved is not added).
-    pub added: BTreeSet<u32>,
-    /// Byte ranges of the new version to scan: each run of added lines with
-    /// [`CONTEXT_LINES`] around it, whole lines, in order and disjoint.
-    pub regions: Vec<Range<usize>>,
-}
-
-/// The changes of `new` over `old`. Lines are compared by a 64-bit hash of their bytes: a
-/// collision can only make an added line look old, at odds of about 2^-64 per pair.
-pub fn changes(old: &[u8], new: &[u8]) -> Changes {
+/// Byte ranges of `new` to search: each run of lines changed over `old` with [`CONTEXT_LINES`]
+/// around it, whole lines, in order and disjoint. Lines are compared by a 64-bit hash of the
+/// line and the one above it: a collision can only make a changed line look unchanged, at odds
+/// of about 2^-64 per pair.
+pub fn changed_regions(old: &[u8], new: &[u8]) -> Vec<Range<usize>> {
     let hasher = foldhash::fast::FixedState::with_seed(0x6b65_7968_6f75_6e64);
-    let mut old_lines = HashSet::with_capacity_and_hasher(
+    let line_hash = |line: &[u8]| hasher.hash_one(line);
+    let pair = |above: u64, line: u64| hasher.hash_one((above, line));
+    let mut old_pairs = HashSet::with_capacity_and_hasher(
         memchr::memchr_iter(b'\n', old).count() + 1,
         hasher.clone(),
     );
-    old_lines.extend(lines(old).map(|l| hasher.hash_one(l)));
-    // Start offset of every line of `new`, and whether it is added.
+    let mut above = 0;
+    for line in lines(old) {
+        let h = line_hash(line);
+        old_pairs.insert(pair(above, h));
+        above = h;
+    }
+    // Start offset of every line of `new`, and which lines changed.
     let mut starts = Vec::new();
-    let mut added_idx = Vec::new();
-    let mut pos = 0;
+    let mut changed = Vec::new();
+    let (mut pos, mut above) = (0, 0);
     for (i, line) in lines(new).enumerate() {
         starts.push(pos);
-        if !old_lines.contains(&hasher.hash_one(line)) {
-            added_idx.push(i);
+        let h = line_hash(line);
+        if !old_pairs.contains(&pair(above, h)) {
+            changed.push(i);
         }
+        above = h;
         pos += line.len() + 1;
     }
     let line_end = |i: usize| starts.get(i + 1).copied().unwrap_or(new.len());
     let mut regions: Vec<Range<usize>> = Vec::new();
-    for &i in &added_idx {
+    for &i in &changed {
         let first = i.saturating_sub(CONTEXT_LINES);
         let last = (i + CONTEXT_LINES).min(starts.len() - 1);
         let r = starts[first]..line_end(last);
@@ -56,14 +60,11 @@ pub fn changes(old: &[u8], new: &[u8]) -> Changes {
             _ => regions.push(r),
         }
     }
-    Changes {
-        added: added_idx.iter().map(|&i| i as u32 + 1).collect(),
-        regions,
-    }
+    regions
 }
 
 /// The lines of `data` without their `\n` (a final line without one counts; an empty file has
-/// one empty line, as `locate` numbers it).
+/// one empty line).
 fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
     data.split(|&b| b == b'\n')
 }
@@ -72,59 +73,70 @@ fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
 mod tests {
     use super::*;
 
-    fn text(lines: &[&str]) -> String {
+    fn text(lines: &[String]) -> String {
         lines.iter().map(|l| format!("{l}\n")).collect()
     }
 
-    #[test]
-    fn one_changed_line_is_added_and_scanned_with_its_context() {
-        let old: Vec<String> = (0..20).map(|i| format!("line {i}")).collect();
-        let mut new = old.clone();
-        new[10] = "changed".to_string();
-        let old = text(&old.iter().map(String::as_str).collect::<Vec<_>>());
-        let new = text(&new.iter().map(String::as_str).collect::<Vec<_>>());
-        let c = changes(old.as_bytes(), new.as_bytes());
-        assert_eq!(c.added, BTreeSet::from([11]));
-        assert_eq!(c.regions.len(), 1);
-        let scanned = &new[c.regions[0].clone()];
-        assert_eq!(
-            scanned,
-            text(&["line 7", "line 8", "line 9", "changed", "line 11", "line 12", "line 13"])
-        );
+    fn numbered(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("line number {i}")).collect()
     }
 
     #[test]
-    fn moved_lines_are_not_added_and_an_unchanged_file_has_nothing_to_scan() {
-        let old = text(&["a = 1", "b = 2", "c = 3"]);
-        let new = text(&["c = 3", "a = 1", "b = 2"]);
-        let c = changes(old.as_bytes(), new.as_bytes());
-        assert!(c.added.is_empty() && c.regions.is_empty(), "{c:?}");
+    fn a_changed_line_is_searched_with_its_context() {
+        let old = numbered(20);
+        let mut new = old.clone();
+        new[10] = "changed".to_string();
+        let new_text = text(&new);
+        let r = changed_regions(text(&old).as_bytes(), new_text.as_bytes());
+        assert_eq!(r.len(), 1);
+        // Line 11 follows a changed line, so it counts as changed too: 3 lines above line 10,
+        // 3 below line 11.
+        let expected: Vec<String> = (7..=14).map(|i| new[i].clone()).collect();
+        assert_eq!(&new_text[r[0].clone()], text(&expected));
+    }
+
+    #[test]
+    fn a_line_whose_neighbour_above_was_removed_is_searched_again() {
+        let old: Vec<String> = [
+            "a = 1",
+            "# keyhound:allow-next-line",
+            "key = value",
+            "b = 2",
+        ]
+        .map(String::from)
+        .to_vec();
+        let new: Vec<String> = ["a = 1", "key = value", "b = 2"].map(String::from).to_vec();
+        let new_text = text(&new);
+        let r = changed_regions(text(&old).as_bytes(), new_text.as_bytes());
+        assert_eq!(r.len(), 1);
+        assert!(new_text[r[0].clone()].contains("key = value"));
+    }
+
+    #[test]
+    fn an_unchanged_file_has_nothing_to_search() {
+        let old = text(&numbered(50));
+        assert!(changed_regions(old.as_bytes(), old.as_bytes()).is_empty());
     }
 
     #[test]
     fn nearby_changes_merge_and_distant_ones_do_not() {
-        let old: Vec<String> = (0..400).map(|i| format!("line number {i}")).collect();
+        let old = numbered(400);
         let mut new = old.clone();
         for i in [5, 9, 300] {
             new[i] = format!("changed {i}");
         }
-        let join = |v: &[String]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
-        let c = changes(join(&old).as_bytes(), join(&new).as_bytes());
-        assert_eq!(c.added, BTreeSet::from([6, 10, 301]));
-        assert_eq!(c.regions.len(), 2, "{c:?}");
-        let first = &join(&new)[c.regions[0].clone()];
-        assert!(first.starts_with("line number 2\n") && first.ends_with("line number 12\n"));
-        let scanned: usize = c.regions.iter().map(|r| r.len()).sum();
-        assert!(scanned < join(&new).len() / 4);
+        let new_text = text(&new);
+        let r = changed_regions(text(&old).as_bytes(), new_text.as_bytes());
+        assert_eq!(r.len(), 2, "{r:?}");
+        let first = &new_text[r[0].clone()];
+        assert!(first.starts_with("line number 2\n") && first.ends_with("line number 13\n"));
+        let searched: usize = r.iter().map(|r| r.len()).sum();
+        assert!(searched < new_text.len() / 4);
     }
 
     #[test]
     fn a_last_line_without_newline_and_an_empty_old_version() {
-        let c = changes(b"", b"x = 1\ny = 2");
-        assert_eq!(c.added, BTreeSet::from([1, 2]));
-        assert_eq!(c.regions, vec![0..11]);
-        let c = changes(b"x = 1\n", b"x = 1\ny = 2");
-        assert_eq!(c.added, BTreeSet::from([2]));
-        assert_eq!(c.regions, vec![0..11]);
+        assert_eq!(changed_regions(b"", b"x = 1\ny = 2"), vec![0..11]);
+        assert_eq!(changed_regions(b"x = 1\n", b"x = 1\ny = 2"), vec![0..11]);
     }
 }

@@ -13,14 +13,14 @@
 //!    memory does not grow with the history.
 //!
 //! A blob that changes a version emitted before at the same path can be compared with it
-//! ([`Earlier`]): where detection is costly, the scanner looks for keys only where lines were
-//! added, as a commit's patch holds them, since the rest was scanned in that version.
+//! ([`Earlier`]): where detection is costly, the scanner looks for keys only where lines
+//! changed, as a commit's patch holds them, since the rest was scanned in that version.
 //!
 //! The scanner attributes findings to commits afterwards (oldest commit per secret and path,
 //! history-only).
 
 use super::archive::Unpacker;
-use super::changes::{changes, Changes};
+use super::changes::changed_regions;
 use super::{is_binary, Blob, BlobSink, Earlier, Provenance};
 use crate::diag::Warnings;
 use crate::git::{display_path, oid_key, path_from_bytes, GitTarget, OidSet};
@@ -323,7 +323,7 @@ struct EarlierVersion<'a> {
 }
 
 impl Earlier for EarlierVersion<'_> {
-    fn changes(&self, data: &[u8]) -> Option<Changes> {
+    fn changed_regions(&self, data: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
         let (size, _) = self.odb.read_header(self.blob).ok()?;
         if size as u64 > self.max_file_size || is_binary(self.path, data) {
             return None;
@@ -332,7 +332,7 @@ impl Earlier for EarlierVersion<'_> {
         if is_binary(self.path, old.data()) {
             return None;
         }
-        Some(changes(old.data(), data))
+        Some(changed_regions(old.data(), data))
     }
 }
 

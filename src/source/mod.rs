@@ -46,13 +46,14 @@ pub enum Provenance<'a> {
 }
 
 /// The version of a history blob scanned before at the same path, read only when asked: every
-/// key on its lines is already found, so the new version need only be searched where it adds
-/// lines. Comparing costs a second read and a pass over both, which pays where detection costs
+/// key on its lines is already found, so the new version need only be searched where it
+/// changed. Comparing costs a second read and a pass over both, which pays where detection costs
 /// more (a file dense with keys), not on ordinary source.
 pub trait Earlier {
-    /// What `data` adds over the earlier version; `None` when that version was not scanned as
-    /// text (too large, unreadable, binary), so all of `data` must be.
-    fn changes(&self, data: &[u8]) -> Option<changes::Changes>;
+    /// Where `data` changed over the earlier version (see [`changes::changed_regions`]); `None`
+    /// when that version was not scanned as text (too large, unreadable, binary), so all of
+    /// `data` must be.
+    fn changed_regions(&self, data: &[u8]) -> Option<Vec<std::ops::Range<usize>>>;
 }
 
 impl std::fmt::Debug for dyn Earlier + '_ {

@@ -534,47 +534,52 @@ fn a_key_in_many_versions_of_a_file_is_one_finding_from_the_oldest_commit() {
 #[test]
 fn in_a_file_dense_with_keys_each_key_is_found_at_the_commit_and_line_that_added_it() {
     // Searching such a file costs enough that later versions are searched only where they
-    // change: the report must be the one a search of every version whole gives.
+    // change: the report must be the one a search of every version whole gives. Revision 5
+    // adds a key, revision 8 drops one, revision 9 removes the allow comment above another.
     let dir = repo();
     let d = dir.path();
     let keys: Vec<String> = (0..300).map(|i| key(&format!("dense-{i}"))).collect();
     let new_key = key("dense-added");
-    let body = |n: usize, added: bool, dropped: bool| {
+    let body = |n: usize| {
         let mut lines = vec![format!("# revision {n}")];
         for (i, k) in keys.iter().enumerate() {
-            if dropped && i == 10 {
+            if n >= 8 && i == 10 {
                 continue;
             }
+            if n < 9 && i == 20 {
+                lines.push("# keyhound:allow-next-line".to_string());
+            }
             lines.push(format!("OPENAI_KEY_{i}={k}"));
-            if added && i == 147 {
+            if n >= 5 && i == 147 {
                 lines.push(format!("NEW_KEY={new_key}"));
             }
         }
         lines.join("\n") + "\n"
     };
-    write(d, "keys.txt", body(0, false, false));
-    let first = commit_all(d, "add keys");
-    let mut added_in = String::new();
+    write(d, "keys.txt", body(0));
+    let mut commits = vec![commit_all(d, "add keys")];
     for n in 1..12 {
-        write(d, "keys.txt", body(n, n >= 5, n >= 8));
-        let c = commit_all(d, &format!("revision {n}"));
-        if n == 5 {
-            added_in = c;
-        }
+        write(d, "keys.txt", body(n));
+        commits.push(commit_all(d, &format!("revision {n}")));
     }
     let (code, report, _) = scan_json(d, &["--history-only"]);
     assert_eq!(code, 1, "{report}");
     assert_eq!(findings(&report).len(), 301, "{report:#}");
     let f = one(&report, &new_key);
-    assert_eq!(f["commit"], added_in.as_str(), "{f}");
-    assert_eq!(f["line"], 150, "{f}");
+    assert_eq!(f["commit"], commits[5].as_str(), "{f}");
+    assert_eq!(f["line"], 151, "{f}");
     assert_eq!(f["history_only"], false, "{f}");
-    let dropped = one(&report, &keys[10]);
-    assert_eq!(dropped["history_only"], true, "{dropped}");
-    for (i, k) in keys.iter().enumerate() {
+    let allowed_before = one(&report, &keys[20]);
+    assert_eq!(
+        allowed_before["commit"],
+        commits[9].as_str(),
+        "{allowed_before}"
+    );
+    assert_eq!(allowed_before["line"], 21, "{allowed_before}");
+    for (i, k) in keys.iter().enumerate().filter(|&(i, _)| i != 20) {
         let f = one(&report, k);
-        assert_eq!(f["commit"], first.as_str(), "{f}");
-        assert_eq!(f["line"], i + 2, "{f}");
+        assert_eq!(f["commit"], commits[0].as_str(), "{f}");
+        assert_eq!(f["line"], i + 2 + usize::from(i > 20), "{f}");
         assert_eq!(f["history_only"], i == 10, "{f}");
     }
 }
