@@ -171,7 +171,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "LEVEL")]
     pub min_severity: Option<crate::model::rule::Severity>,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core, and one more to read git history).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
 

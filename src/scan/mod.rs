@@ -102,6 +102,18 @@ impl ScanOptions {
             self.threads
         }
     }
+
+    /// Threads that read and scan history blobs: `threads`, or one per core and one more when it
+    /// is 0. Readers wait on libgit2's pack locks and the walker's channel, so a core would
+    /// otherwise sit idle: on hugo's full history the extra reader saves 7% of the wall time
+    /// (3 paired runs of 2, 3 and 4 readers on 2 cores; 4 is no better than 3).
+    pub fn history_threads(&self) -> usize {
+        if self.threads == 0 {
+            self.worker_threads() + 1
+        } else {
+            self.threads
+        }
+    }
 }
 
 /// The findings of a scan (sorted for the report) and what it measured.
@@ -166,7 +178,7 @@ pub fn run(engine: &Engine, plan: &ScanPlan, warnings: &Warnings) -> Result<Scan
                     &HistoryOptions {
                         spec,
                         display_prefix: &o.prefix,
-                        threads,
+                        threads: opts.history_threads(),
                         progress: opts.progress,
                         max_file_size: opts.max_file_size,
                         per_path: opts.per_path,
