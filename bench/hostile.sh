@@ -29,25 +29,14 @@ trap 'rm -rf "$WORK"' EXIT
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time)"; exit 2; }
 
 gen() { # $1 = kind, $2 = output path, $3 = size in bytes (or count)
-python3 - "$@" <<'PY'
-import json, os, random, sys, zlib
+PYTHONPATH=bench python3 - "$@" <<'PY'
+import json, os, random, sys
+import fakekeys
 kind, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rnd = random.Random(16)
-alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-def body(k): return "".join(rnd.choice(alnum) for _ in range(k))
-def b62(x, width):
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    s = ""
-    while x:
-        x, r = divmod(x, 62)
-        s = digits[r] + s
-    return s.rjust(width, "0")
-def github():
-    # ghp_ + 30 random + base62(crc32(30 random)) padded to 6: GitHub's documented checksum.
-    r = body(30)
-    return "gh" + "p_" + r + b62(zlib.crc32(r.encode()) & 0xffffffff, 6)
-def openai():
-    return "sk-" + "proj-" + body(74) + "T3Blbk" + "FJ" + body(74)
+def body(k): return fakekeys.body(rnd, k)
+def github(): return fakekeys.github(rnd)
+def openai(): return fakekeys.openai(rnd)
 with open(out, "w") as f:
     if kind == "apikey-line":
         units = []
@@ -86,20 +75,11 @@ PY
 
 make_history() { # $1 = repo dir: 1,000 commits of a 92 KB file holding 2,000 keys
   git init -q -b main "$1"
-  python3 - <<'PY' | git -C "$1" fast-import --quiet
-import random, sys, zlib
+  PYTHONPATH=bench python3 - <<'PY' | git -C "$1" fast-import --quiet
+import random, sys
+import fakekeys
 rnd = random.Random(7)
-alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-b62a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-def b62(x):
-    s = ""
-    while x:
-        x, r = divmod(x, 62); s = b62a[r] + s
-    return s.rjust(6, "0")
-def github():
-    r = "".join(rnd.choice(alnum) for _ in range(30))
-    return "gh" + "p_" + r + b62(zlib.crc32(r.encode()) & 0xffffffff)
-keys = [github() for _ in range(2000)]
+keys = [fakekeys.github(rnd) for _ in range(2000)]
 out = sys.stdout.buffer
 for c in range(1, 1001):
     lines = ["token_%d = %s\n" % (i, k) for i, k in enumerate(keys)]

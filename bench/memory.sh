@@ -102,17 +102,11 @@ fi
 if want findings; then
 echo "generating 20 files of 1,000 fake GitHub tokens ..."
 mkdir -p "$WORK/tokens"
-python3 - "$WORK/tokens" <<'PY'
-import os, random, sys, zlib
+PYTHONPATH=bench python3 - "$WORK/tokens" <<'PY'
+import os, random, sys
+import fakekeys
 root = sys.argv[1]
 rnd = random.Random(7)
-alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-def base62(n):
-    s = ""
-    while n:
-        s, n = b62[n % 62] + s, n // 62
-    return s.rjust(6, "0")
 def placeholder(t):
     # What keyhound's placeholder filter drops (detect::filters::is_placeholder), so every
     # token is a finding: template words, runs of one character, sequences.
@@ -121,11 +115,8 @@ def placeholder(t):
         len(set(t[i:i + 6])) == 1 or all(ord(t[i + k + 1]) == ord(t[i + k]) + 1 for k in range(5))
         for i in range(len(t) - 5))
 def token():
-    # A classic token: 30 random characters and the base62 CRC32 of them (src/testkeys.rs),
-    # assembled at run time so this script never holds a key-shaped string.
     while True:
-        body = "".join(rnd.choice(alnum) for _ in range(30))
-        t = "gh" + "p_" + body + base62(zlib.crc32(body.encode()))
+        t = fakekeys.github(rnd)
         if not placeholder(t):
             return t
 for i in range(20):

@@ -128,8 +128,6 @@ fn indented(out: &mut dyn Write, value: &Value, indent: &str) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::finding::{CommitInfo, Origin};
-    use crate::model::rule::builtin_rules;
 
     fn ctx(notices: Vec<String>) -> ReportContext {
         ReportContext {
@@ -164,30 +162,7 @@ mod tests {
 
     #[test]
     fn the_streamed_document_is_the_pretty_printed_one() {
-        let rules = builtin_rules();
-        let mut findings: Vec<Finding> = rules
-            .iter()
-            .take(3)
-            .enumerate()
-            .map(|(i, rule)| {
-                Finding::for_secret(
-                    rule,
-                    &format!("value-{i}-with \"quotes\"\nand a newline"),
-                    "dir/a \u{202e}b.env",
-                    i + 1,
-                    2,
-                    Origin::WorkingTree,
-                )
-            })
-            .collect();
-        findings[1].origin = Origin::Commit(CommitInfo {
-            sha: "0123456789abcdef".into(),
-            author: "A \"B\"".into(),
-            email: "a@b.test".into(),
-            date: "2026-01-01".into(),
-            summary: "line one\nline two".into(),
-        });
-        findings[2].notes.push("a note".into());
+        let findings = super::super::fixtures::varied();
         for (f, notices) in [
             (&findings[..], vec!["config: rule x disabled".to_string()]),
             (&findings[..1], Vec::new()),

@@ -404,8 +404,7 @@ fn pascal(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::check::{self, CheckId};
-    use crate::model::finding::{Annotation, CommitInfo, Origin, Tag, Verification, VerifyStatus};
+    use crate::model::finding::Origin;
     use crate::model::rule::builtin_rules;
     use serde_sarif::sarif::{Run, Sarif};
 
@@ -475,74 +474,9 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    /// Findings that between them fill every field the log has: keys of several rules (two in
-    /// one path), a check's finding with no secret, a key reported under a check, one from
-    /// history with tags and notes, verified live and not, public, with quotes, a newline and
-    /// characters a URI must encode.
-    fn varied() -> Vec<Finding> {
-        let rules = builtin_rules();
-        let mut fs: Vec<Finding> = rules
-            .iter()
-            .take(3)
-            .enumerate()
-            .map(|(i, rule)| {
-                Finding::for_secret(
-                    rule,
-                    &format!("value-{i}-with \"quotes\"\nand a newline"),
-                    "dir/a \u{202e}b#1?.env",
-                    i,
-                    i,
-                    Origin::WorkingTree,
-                )
-            })
-            .collect();
-        for (rule, value) in [(&rules[0], "another-value"), (&rules[1], "a-public-value")] {
-            fs.push(Finding::for_secret(
-                rule,
-                value,
-                "dir/a \u{202e}b#1?.env",
-                9,
-                4,
-                Origin::WorkingTree,
-            ));
-        }
-        fs[1].origin = Origin::Commit(CommitInfo {
-            sha: "0123456789abcdef".into(),
-            author: "A \"B\"".into(),
-            email: "a@b.test".into(),
-            date: "2026-01-01".into(),
-            summary: "line one\nline two".into(),
-        });
-        fs[1].add_tag(Tag::HistoryOnly);
-        fs[1].annotate(Annotation::HistoryOnly);
-        fs[1].notes.push("a note".into());
-        fs[0].verification = Some(Verification {
-            status: VerifyStatus::Live,
-            detail: "user \"x\"".into(),
-        });
-        fs[2].verification = Some(Verification {
-            status: VerifyStatus::Inactive,
-            detail: String::new(),
-        });
-        fs[4].mark_public("a publishable key");
-        fs[4].annotate(Annotation::PublicVariable {
-            var: "NEXT_PUBLIC_KEY".into(),
-            framework: "Next.js",
-            prefix: "NEXT_PUBLIC_",
-        });
-        fs.push(check::finding(
-            CheckId::DotenvTracked,
-            ".env",
-            1,
-            1,
-            Origin::Staged,
-        ));
-        fs
-    }
-
     #[test]
     fn the_streamed_log_is_the_pretty_printed_document() {
-        let fs = varied();
+        let fs = super::super::fixtures::varied();
         let mut c = ctx();
         for (no_redact, prefix, notices, max_results) in [
             (
