@@ -13,15 +13,18 @@ use crate::detect::{Engine, ScanHints};
 use crate::model::finding::{is_low_entropy, redact, Finding, OPAQUE};
 use crate::model::rule::Rule;
 use std::borrow::Cow;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 static ENGINE: RwLock<Option<Arc<Engine>>> = RwLock::new(None);
+/// Rules given by [`set_rules`] whose engine is not built yet.
+static PENDING: Mutex<Option<Vec<Rule>>> = Mutex::new(None);
 
-/// Uses `rules` (built-in merged with the config's) for free text from now on.
+/// Uses `rules` (built-in merged with the config's) for free text from now on. The engine is
+/// built when free text first needs it: most scans print none (building it costs as much as
+/// the scan's own engine, a tenth of a pre-commit hook's start-up).
 pub fn set_rules(rules: Vec<Rule>) {
-    if let Ok(e) = Engine::new(rules) {
-        *ENGINE.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(e));
-    }
+    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = Some(rules);
+    *ENGINE.write().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 fn engine() -> Arc<Engine> {
@@ -30,7 +33,11 @@ fn engine() -> Arc<Engine> {
     }
     let mut slot = ENGINE.write().unwrap_or_else(|e| e.into_inner());
     slot.get_or_insert_with(|| {
-        Arc::new(Engine::new(crate::model::rule::builtin_rules()).expect("built-in rules compile"))
+        let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let built = pending.and_then(|rules| Engine::new(rules).ok());
+        Arc::new(built.unwrap_or_else(|| {
+            Engine::new(crate::model::rule::builtin_rules()).expect("built-in rules compile")
+        }))
     })
     .clone()
 }
