@@ -211,17 +211,18 @@ impl BlobSink for Scanner<'_> {
             _ => false,
         };
         // A version of a file whose search proved costly is searched only where it changed
-        // over the version scanned before it (its other keys are found there). An
-        // archive member inherits its archive's provenance but has no earlier version; scripts
-        // are always searched whole (their browser checks look at every key in the file).
-        let history = matches!(blob.provenance, Provenance::History { .. })
+        // over the version scanned before it: its other keys were found there, and one found
+        // again around a change merges into that older hit. An archive member inherits its
+        // archive's provenance but has no earlier version; scripts are always searched whole
+        // (their browser checks look at every key in the file).
+        let comparable = matches!(blob.provenance, Provenance::History { .. })
             && blob.depth == 0
             && !class.script;
         let regions = match blob.provenance {
             Provenance::History {
                 earlier: Some(earlier),
                 ..
-            } if history && self.costly.lock().unwrap().contains(blob.path) => {
+            } if comparable && self.costly.lock().unwrap().contains(blob.path) => {
                 earlier.changed_regions(blob.data)
             }
             _ => None,
@@ -245,8 +246,7 @@ impl BlobSink for Scanner<'_> {
             ),
             _ => self.findings_of(&blob, &class, &origin, regions.as_deref(), &|_, _| false),
         };
-        // A key found again around a change was found in that version: its hit merges.
-        if history && regions.is_none() && is_costly(accepted, blob.data.len()) {
+        if comparable && regions.is_none() && is_costly(accepted, blob.data.len()) {
             self.costly.lock().unwrap().insert(blob.path.to_string());
         }
         if found.is_empty() {

@@ -325,7 +325,7 @@ struct EarlierVersion<'a> {
 impl Earlier for EarlierVersion<'_> {
     fn changed_regions(&self, data: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
         let (size, _) = self.odb.read_header(self.blob).ok()?;
-        if size as u64 > self.max_file_size || is_binary(self.path, data) {
+        if size as u64 > self.max_file_size {
             return None;
         }
         let old = self.odb.read(self.blob).ok()?;

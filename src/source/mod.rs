@@ -50,9 +50,9 @@ pub enum Provenance<'a> {
 /// changed. Comparing costs a second read and a pass over both, which pays where detection costs
 /// more (a file dense with keys), not on ordinary source.
 pub trait Earlier {
-    /// Where `data` changed over the earlier version (see [`changes::changed_regions`]); `None`
-    /// when that version was not scanned as text (too large, unreadable, binary), so all of
-    /// `data` must be.
+    /// Where `data` (text: the sink skips binary blobs before asking) changed over the earlier
+    /// version (see [`changes::changed_regions`]); `None` when that version was not scanned as
+    /// text (too large, unreadable, binary), so all of `data` must be.
     fn changed_regions(&self, data: &[u8]) -> Option<Vec<std::ops::Range<usize>>>;
 }
 
