@@ -83,14 +83,7 @@ fn a_pull_request_that_changes_the_config_is_scanned_with_the_base_config() {
         run.log
     );
     let sarif = run.sarif.expect("SARIF written");
-    assert!(
-        sarif["runs"][0]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["ruleId"] == "openai-project-key"),
-        "{sarif}"
-    );
+    assert!(has_result(&sarif, "openai-project-key"), "{sarif}");
     // The input turns it off: the pull request's own config applies, and says what it disables.
     let run = action(
         dir.path(),
@@ -113,6 +106,15 @@ fn a_pull_request_that_changes_the_config_is_scanned_with_the_base_config() {
             .contains("disables built-in rule 'openai-project-key'"),
         "{notes}"
     );
+}
+
+/// Whether the SARIF log has a result of `rule`.
+fn has_result(sarif: &serde_json::Value, rule: &str) -> bool {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ruleId"] == rule)
 }
 
 /// A repository with a clean first commit and a second one that adds a key.
@@ -150,14 +152,7 @@ fn push_scans_before_after_and_writes_sarif_summary_outputs() {
     assert_eq!(run.output("sarif-file"), "keyhound.sarif");
     let sarif = run.sarif.expect("SARIF written");
     assert_eq!(sarif["runs"].as_array().unwrap().len(), 1);
-    assert!(
-        sarif["runs"][0]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["ruleId"] == "openai-project-key"),
-        "{sarif}"
-    );
+    assert!(has_result(&sarif, "openai-project-key"), "{sarif}");
     // The job summary: a markdown table, redacted.
     assert!(run.summary.contains("| Severity |"), "{}", run.summary);
     assert!(
